@@ -1,0 +1,22 @@
+"""The versioned REST API: one NinjaAPI, each app adds its router."""
+
+from ninja import NinjaAPI
+
+from lgnet.accounts.api import router as accounts_router
+from lgnet.core.api import MembershipAuth, install_error_handlers
+from lgnet.network.api import router as network_router
+
+api = NinjaAPI(
+    title="LgNet API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=MembershipAuth(),
+    description=(
+        "Session or `Authorization: Bearer <token>` (POST /api/v1/auth/token). "
+        "Lists answer {items, count}; errors answer {detail, errors: [{field, message}]}. "
+        "A user with several memberships names the city with the X-City header."
+    ),
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", network_router)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "lgnet.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from lgnet.core import demo
+        from lgnet.accounts.demo import seed_logins
+
+        demo.register(20, "accounts", seed_logins)

@@ -1,0 +1,32 @@
+import pghistory
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_scopes import scopes_disabled
+
+from lgnet.core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo network (idempotent): editions, cities, partners, demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1,
+                            help="Multiply the volumes of generated records (default 1).")
+
+    def handle(self, *args, scale: int, **options):
+        if settings.PRODUCTION:
+            raise CommandError("Demo data is never loaded in production.")
+        if scale < 1:
+            raise CommandError("--scale must be 1 or more.")
+        # The demo spans every city, so it runs outside any tenant scope.
+        with scopes_disabled(), pghistory.context(command="seed_demo"), transaction.atomic():
+            for seeder in demo.seeders():
+                self.stdout.write(f"  {seeder.name}…")
+                seeder.run(scale)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(
+            "Demo logins (password demo-lgnet): rete; <city>.coordinatore, <city>.operatore, "
+            "<city>.mobile, <city>.auditor for taranto, milano, …; "
+            "taranto.isola, taranto.iom, taranto.uepe, taranto.crest"
+        )

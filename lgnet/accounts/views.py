@@ -1,0 +1,201 @@
+"""Sign in (password, then the one-time code), profile, tokens, city switcher, city users."""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lgnet.accounts import selectors, services
+from lgnet.accounts.forms import LoginForm, MemberForm, OtpForm, TokenForm
+from lgnet.accounts.middleware import SESSION_MEMBERSHIP, second_factor_exempt
+from lgnet.accounts.permissions import requires
+from lgnet.core.exceptions import RuleBroken
+from lgnet.network import selectors as network_selectors
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = False
+
+    def get_success_url(self) -> str:
+        if settings.LGNET_DEMO:
+            return super().get_success_url()
+        url = reverse("accounts:otp")
+        next_url = self.get_redirect_url()
+        return f"{url}?next={next_url}" if next_url else url
+
+
+login_view = login_not_required(LoginView.as_view())
+logout_view = auth_views.LogoutView.as_view()
+logout_view = second_factor_exempt(logout_view)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return next_url
+    return reverse("home")
+
+
+@second_factor_exempt
+def otp(request: HttpRequest) -> HttpResponse:
+    """The second step: enter the code, or enrol an authenticator the first time."""
+    if settings.LGNET_DEMO or request.user.is_verified():
+        return redirect(_safe_next(request))
+    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    device = confirmed or TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"]):
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("otp_token", _("The code is not valid. Check your device's clock."))
+    qr_svg = ""
+    if not device.confirmed:
+        qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code"))
+    return render(
+        request,
+        "accounts/otp.html",
+        {
+            "form": form,
+            "enrolling": not device.confirmed,
+            "qr_svg": qr_svg,
+            "secret": _base32(device) if not device.confirmed else "",
+            "next": _safe_next(request),
+        },
+    )
+
+
+def _base32(device: TOTPDevice) -> str:
+    from base64 import b32encode
+
+    return b32encode(device.bin_key).decode().rstrip("=")
+
+
+password_change = second_factor_exempt(
+    auth_views.PasswordChangeView.as_view(
+        template_name="accounts/password_change.html",
+        success_url=reverse_lazy("accounts:profile"),
+    )
+)
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    """Your memberships, your API tokens (list, create, revoke)."""
+    new_secret = request.session.pop("lgnet_new_token", None)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "tokens": selectors.tokens_of(request.user),
+            "token_form": TokenForm(),
+            "new_secret": new_secret,
+        },
+    )
+
+
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    membership = selectors.membership_by_id(request.user, _int(request.POST.get("membership")))
+    form = TokenForm(request.POST)
+    if membership is None or not form.is_valid():
+        messages.error(request, _("Choose one of your memberships."))
+        return redirect("accounts:profile")
+    secret, _token = services.issue_token(
+        membership=membership, name=form.cleaned_data["name"], actor=request.user
+    )
+    # Shown once on the next page, never stored in clear.
+    request.session["lgnet_new_token"] = secret
+    return redirect("accounts:profile")
+
+
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(selectors.tokens_of(request.user), pk=token_id)
+    services.revoke_token(token=token, actor=request.user)
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:profile")
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_POST
+def switch(request: HttpRequest) -> HttpResponse:
+    """The city switcher: make another of your memberships the active one."""
+    membership = selectors.membership_by_id(request.user, _int(request.POST.get("membership")))
+    if membership is None:
+        messages.error(request, _("Choose one of your memberships."))
+        return redirect("home")
+    request.session[SESSION_MEMBERSHIP] = membership.pk
+    if membership.city is None:
+        return redirect("network:home")
+    return redirect("network:city_home", city_slug=membership.city.slug)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to the home of their active membership."""
+    membership = (
+        selectors.membership_by_id(request.user, request.session.get(SESSION_MEMBERSHIP))
+        or selectors.memberships_of(request.user).first()
+    )
+    if membership is None:
+        return render(request, "accounts/no_membership.html", status=403)
+    if membership.city is None:
+        return redirect("network:home")
+    return redirect("network:city_home", city_slug=membership.city.slug)
+
+
+@requires("city.manage")
+def member_list(request: HttpRequest, city_slug: str) -> HttpResponse:
+    organisations = network_selectors.list_organisations(request.city)
+    form = MemberForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_member(actor=request.user, city=request.city, **form.cleaned_data)
+            messages.success(request, _("The user was added."))
+            return redirect("accounts:member_list", city_slug=city_slug)
+        except RuleBroken as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render(
+        request,
+        "accounts/member_list.html",
+        {
+            "memberships": selectors.city_memberships(request.city),
+            "form": form,
+        },
+    )
+
+
+@require_POST
+@requires("city.manage")
+def member_toggle(request: HttpRequest, city_slug: str, membership_id: int) -> HttpResponse:
+    membership = get_object_or_404(selectors.city_memberships(request.city), pk=membership_id)
+    try:
+        services.set_membership_active(
+            actor=request.user, membership=membership, is_active=not membership.is_active
+        )
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    return redirect("accounts:member_list", city_slug=city_slug)

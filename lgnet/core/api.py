@@ -1,0 +1,108 @@
+"""What every API router shares: authentication, capability checks, the error format."""
+
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security.http import HttpBearer
+from ninja.utils import check_csrf
+
+from lgnet.core.exceptions import RuleBroken
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []
+
+
+class MembershipAuth(HttpBearer):
+    """Bearer token or session; the tenancy middleware has already found the membership."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return None
+        is_session = getattr(request, "api_token", None) is None
+        if is_session and request.method not in SAFE_METHODS and check_csrf(request) is not None:
+            raise HttpError(403, _("CSRF check failed: send the X-CSRFToken header."))
+        return membership
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover
+        return None
+
+
+def need(request: HttpRequest, capability: str) -> None:
+    """403 unless the caller's membership holds the capability."""
+    from lgnet.accounts.roles import ALL_CAPABILITIES
+
+    if capability not in ALL_CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+    membership = getattr(request, "membership", None)
+    if membership is None or not membership.can(capability):
+        raise PermissionDenied
+
+
+def _location(loc: list | tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "data")]
+    return ".".join(parts) or "body"
+
+
+def _error(api: NinjaAPI, request, status: int, detail: str, errors=None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every 4xx answers {"detail": "...", "errors": [{"field", "message"}]}."""
+
+    @api.exception_handler(ValidationError)
+    def on_validation(request, exc: ValidationError):
+        errors = [
+            {"field": _location(e.get("loc", ())), "message": str(e.get("msg", ""))}
+            for e in exc.errors
+        ]
+        return _error(api, request, 400, _("The request is not valid."), errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def on_django_validation(request, exc: DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            errors = [
+                {"field": field if field != "__all__" else "", "message": str(message)}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        else:
+            errors = [{"field": "", "message": str(m)} for m in exc.messages]
+        return _error(api, request, 400, _("The request is not valid."), errors)
+
+    @api.exception_handler(RuleBroken)
+    def on_rule(request, exc: RuleBroken):
+        errors = [{"field": exc.field, "message": str(exc.message)}] if exc.field else []
+        return _error(api, request, exc.status, str(exc.message), errors)
+
+    @api.exception_handler(AuthenticationError)
+    def on_auth(request, exc):
+        return _error(api, request, 401, _("Authentication required: a bearer token or a session."))
+
+    @api.exception_handler(PermissionDenied)
+    def on_denied(request, exc):
+        return _error(api, request, 403, _("Your role does not allow this."))
+
+    @api.exception_handler(Http404)
+    def on_missing(request, exc):
+        return _error(api, request, 404, _("Not found."))
+
+    @api.exception_handler(HttpError)
+    def on_http(request, exc: HttpError):
+        return _error(api, request, exc.status_code, str(exc))
