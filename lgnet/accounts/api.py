@@ -1,6 +1,5 @@
 """/api/v1/ authentication, tokens, the caller, memberships."""
 
-
 from datetime import datetime
 
 from django.conf import settings
@@ -9,7 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_otp import match_token
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lgnet.accounts import selectors, services
@@ -95,39 +94,53 @@ class MembershipPatch(Schema):
 def token_create(request: HttpRequest, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return 429, {"detail": _("Too many failed attempts: try again later."), "errors": []}
+        return Status(
+            429, {"detail": _("Too many failed attempts: try again later."), "errors": []}
+        )
     if user is None:
-        return 401, {"detail": _("Wrong username or password."), "errors": []}
+        return Status(401, {"detail": _("Wrong username or password."), "errors": []})
     if not settings.LGNET_DEMO:
         if not payload.otp:
-            return 401, {
-                "detail": _("The one-time code is required."),
-                "errors": [{"field": "otp", "message": _("Required.")}],
-            }
+            return Status(
+                401,
+                {
+                    "detail": _("The one-time code is required."),
+                    "errors": [{"field": "otp", "message": _("Required.")}],
+                },
+            )
         if match_token(user, payload.otp) is None:
-            return 401, {
-                "detail": _("The one-time code is not valid."),
-                "errors": [{"field": "otp", "message": _("Not valid.")}],
-            }
+            return Status(
+                401,
+                {
+                    "detail": _("The one-time code is not valid."),
+                    "errors": [{"field": "otp", "message": _("Not valid.")}],
+                },
+            )
     memberships = list(selectors.memberships_of(user))
     wanted = request.headers.get("X-City", "").strip()
     if wanted:
         memberships = [m for m in memberships if m.city and m.city.slug == wanted]
     if not memberships:
-        return 403, {"detail": _("This user has no active membership there."), "errors": []}
+        return Status(403, {"detail": _("This user has no active membership there."), "errors": []})
     if len(memberships) > 1:
-        return 400, {
-            "detail": _("You belong to several cities: name one with the X-City header."),
-            "errors": [],
-        }
+        return Status(
+            400,
+            {
+                "detail": _("You belong to several cities: name one with the X-City header."),
+                "errors": [],
+            },
+        )
     membership = memberships[0]
     secret, token = services.issue_token(membership=membership, name=payload.name)
-    return 200, {
-        "token": secret,
-        "city": membership.city.slug if membership.city else None,
-        "role": membership.role,
-        "expires_at": token.expires_at,
-    }
+    return Status(
+        200,
+        {
+            "token": secret,
+            "city": membership.city.slug if membership.city else None,
+            "role": membership.role,
+            "expires_at": token.expires_at,
+        },
+    )
 
 
 @router.get("/auth/tokens", response=list[TokenInfoOut], summary="Your API tokens")
@@ -180,7 +193,7 @@ def membership_create(request: HttpRequest, payload: MembershipIn):
         last_name=payload.last_name,
         email=payload.email,
     )
-    return 201, membership
+    return Status(201, membership)
 
 
 def _membership_for(request: HttpRequest, membership_id: int) -> Membership:

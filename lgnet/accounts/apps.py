@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from lgnet.core import demo
         from lgnet.accounts.demo import seed_logins
+        from lgnet.core import demo
 
         demo.register(20, "accounts", seed_logins)

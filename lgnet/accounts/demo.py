@@ -42,7 +42,9 @@ def seed_logins(scale: int = 1) -> None:
 
     def member(user: User, role: str, city: City | None, organisation=None) -> None:
         Membership.objects.update_or_create(
-            user=user, role=role, city=city,
+            user=user,
+            role=role,
+            city=city,
             defaults={"organisation": organisation, "is_active": True},
         )
 
@@ -53,5 +55,9 @@ def seed_logins(scale: int = 1) -> None:
     taranto = City.objects.get(slug="taranto")
     for suffix, org_name in TARANTO_PARTNERS.items():
         organisation = Organisation.objects.get(city=taranto, name=org_name)
-        member(login(f"taranto.{suffix}", "Operatore", org_name), Role.PARTNER_WORKER, taranto,
-               organisation)
+        member(
+            login(f"taranto.{suffix}", "Operatore", org_name),
+            Role.PARTNER_WORKER,
+            taranto,
+            organisation,
+        )

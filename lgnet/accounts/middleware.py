@@ -113,9 +113,13 @@ class CityScopeMiddleware:
         city_slug = match.kwargs.get("city_slug")
         if city_slug is None or not request.user.is_authenticated:
             if request.user.is_authenticated:
-                request.membership = selectors.membership_by_id(
-                    request.user, request.session.get(SESSION_MEMBERSHIP)
-                ) or selectors.network_membership_of(request.user)
+                request.membership = (
+                    selectors.membership_by_id(
+                        request.user, request.session.get(SESSION_MEMBERSHIP)
+                    )
+                    or selectors.network_membership_of(request.user)
+                    or (selectors.memberships_of(request.user).first())
+                )
             return self._run(request)
         membership = selectors.membership_for_city(request.user, city_slug)
         if membership is None:

@@ -199,3 +199,14 @@ def member_toggle(request: HttpRequest, city_slug: str, membership_id: int) -> H
     except RuleBroken as error:
         messages.error(request, error.message)
     return redirect("accounts:member_list", city_slug=city_slug)
+
+
+def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    """django-axes' answer after too many failures: JSON for the API, a page otherwise."""
+    if request.path_info.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse(
+            {"detail": _("Too many failed attempts: try again later."), "errors": []}, status=429
+        )
+    return render(request, "accounts/locked_out.html", status=429)

@@ -1,6 +1,5 @@
 """What every API router shares: authentication, capability checks, the error format."""
 
-
 from typing import Any
 
 from django.core.exceptions import PermissionDenied

@@ -1,11 +1,10 @@
 """/api/v1/ editions, cities, organisations, agreements, sites."""
 
-
 from datetime import date
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lgnet.core.api import ErrorOut, need
@@ -178,7 +177,7 @@ def edition_list(request: HttpRequest):
 def edition_create(request: HttpRequest, payload: EditionIn):
     need(request, "network.manage")
     edition = services.save_edition(actor=request.user, changes=payload.dict())
-    return 201, edition
+    return Status(201, edition)
 
 
 @router.get("/editions/{code}", response={200: EditionOut, **ERRORS})
@@ -224,7 +223,7 @@ def city_list(request: HttpRequest):
 @router.post("/cities", response={201: CityOut, **ERRORS})
 def city_create(request: HttpRequest, payload: CityIn):
     need(request, "network.manage")
-    return 201, services.save_city(actor=request.user, changes=payload.dict())
+    return Status(201, services.save_city(actor=request.user, changes=payload.dict()))
 
 
 @router.get("/cities/{slug}", response={200: CityOut, **ERRORS})
@@ -261,7 +260,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
     organisation = services.save_organisation(
         actor=request.user, city=request.city, changes=_changes(request, payload, partial=False)
     )
-    return 201, organisation
+    return Status(201, organisation)
 
 
 @router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS})
@@ -295,7 +294,7 @@ def agreement_create(request: HttpRequest, payload: AgreementIn):
     agreement = services.save_agreement(
         actor=request.user, city=request.city, changes=_changes(request, payload, partial=False)
     )
-    return 201, agreement
+    return Status(201, agreement)
 
 
 @router.get("/agreements/{agreement_id}", response={200: AgreementOut, **ERRORS})
@@ -332,7 +331,7 @@ def site_create(request: HttpRequest, payload: SiteIn):
     site = services.save_site(
         actor=request.user, city=request.city, changes=_changes(request, payload, partial=False)
     )
-    return 201, site
+    return Status(201, site)
 
 
 @router.get("/sites/{site_id}", response={200: SiteOut, **ERRORS})

@@ -41,8 +41,24 @@ CITIES = {
 }
 CONTROLLERS = {"bolzano": "Azienda Servizi Sociali di Bolzano"}
 
-LGNET2 = ["bologna", "caserta", "firenze", "genova", "latina", "milano", "napoli", "palermo",
-          "perugia", "potenza", "roma", "sassari", "taranto", "torino", "trieste", "bolzano"]
+LGNET2 = [
+    "bologna",
+    "caserta",
+    "firenze",
+    "genova",
+    "latina",
+    "milano",
+    "napoli",
+    "palermo",
+    "perugia",
+    "potenza",
+    "roma",
+    "sassari",
+    "taranto",
+    "torino",
+    "trieste",
+    "bolzano",
+]
 LGNET3 = [*LGNET2, "aosta", "bari", "cagliari", "campobasso", "catanzaro", "venezia"]
 LGNETEA = [*[c for c in LGNET2 if c != "bolzano"], "bari", "catania", "reggio-calabria"]
 
@@ -56,17 +72,25 @@ LARGE = {"roma", "milano", "napoli", "torino", "palermo", "bologna", "firenze", 
 TARANTO_ORGANISATIONS = {
     "comune": ("Comune di Taranto", Organisation.Kind.COMUNE),
     "isola": ("ISOLA Cooperativa Sociale", Organisation.Kind.SOCIAL_COOPERATIVE),
-    "iom": ("OIM — Organizzazione Internazionale per le Migrazioni",
-            Organisation.Kind.INTERNATIONAL),
-    "uepe": ("UEPE Taranto — Ufficio di esecuzione penale esterna",
-             Organisation.Kind.PUBLIC_OFFICE),
+    "iom": (
+        "OIM — Organizzazione Internazionale per le Migrazioni",
+        Organisation.Kind.INTERNATIONAL,
+    ),
+    "uepe": (
+        "UEPE Taranto — Ufficio di esecuzione penale esterna",
+        Organisation.Kind.PUBLIC_OFFICE,
+    ),
     "crest": ("Teatro Crest", Organisation.Kind.THEATRE),
     "asl": ("ASL Taranto", Organisation.Kind.HEALTH),
     "cpia": ("CPIA Taranto", Organisation.Kind.SCHOOL),
 }
 TARANTO_SITES = [
-    ("re-point — sportello unico multiservizi", Site.Kind.ONE_STOP_SHOP, "isola",
-     "Città vecchia, Taranto"),
+    (
+        "re-point — sportello unico multiservizi",
+        Site.Kind.ONE_STOP_SHOP,
+        "isola",
+        "Città vecchia, Taranto",
+    ),
     ("Unità mobile — équipe itinerante di pronta assistenza", Site.Kind.MOBILE_UNIT, "isola", ""),
     ("Casa del rifugiato", Site.Kind.SHELTER, "isola", "Taranto"),
     ("Rifugio protetto 1", Site.Kind.SHELTER, "isola", ""),
@@ -77,12 +101,21 @@ TARANTO_SITES = [
     ("CPIA — sede corsi di italiano", Site.Kind.SCHOOL, "cpia", "Taranto"),
 ]
 TARANTO_AGREEMENTS = [
-    ("uepe", "Convenzione UEPE — rifugiati a fine pena",
-     "Segnalazione e presa in carico di rifugiati detenuti prossimi al fine pena."),
-    ("iom", "Convenzione OIM — diritti dei lavoratori",
-     "Corsi sui diritti dei lavoratori e contrasto al lavoro nero."),
-    ("isola", "Convenzione ISOLA — sportello, unità mobile e accoglienza",
-     "Gestione del re-point, dell'unità mobile e delle strutture abitative."),
+    (
+        "uepe",
+        "Convenzione UEPE — rifugiati a fine pena",
+        "Segnalazione e presa in carico di rifugiati detenuti prossimi al fine pena.",
+    ),
+    (
+        "iom",
+        "Convenzione OIM — diritti dei lavoratori",
+        "Corsi sui diritti dei lavoratori e contrasto al lavoro nero.",
+    ),
+    (
+        "isola",
+        "Convenzione ISOLA — sportello, unità mobile e accoglienza",
+        "Gestione del re-point, dell'unità mobile e delle strutture abitative.",
+    ),
     ("crest", "Convenzione Teatro Crest — laboratori teatrali", "Laboratori teatrali."),
     ("cpia", "Accordo CPIA — corsi di lingua italiana", "Corsi di italiano L2, livelli pre-A1–B1."),
 ]
@@ -93,8 +126,12 @@ def seed_network(scale: int = 1) -> None:
     for slug, (name, istat, region) in CITIES.items():
         cities[slug], _ = City.objects.update_or_create(
             slug=slug,
-            defaults={"name": name, "istat_code": istat, "region": region,
-                      "controller": CONTROLLERS.get(slug, "")},
+            defaults={
+                "name": name,
+                "istat_code": istat,
+                "region": region,
+                "controller": CONTROLLERS.get(slug, ""),
+            },
         )
     for code, (name, starts, ends, fund, members) in EDITIONS.items():
         edition, _ = Edition.objects.update_or_create(
@@ -106,10 +143,12 @@ def seed_network(scale: int = 1) -> None:
             if code == "LGNET3":
                 target = target * 3
             Participation.objects.update_or_create(
-                edition=edition, city=cities[slug],
-                defaults={"target_beneficiaries": target,
-                          "budget": Decimal(900_000 if big else 450_000)
-                          * (3 if code == "LGNET3" else 1)},
+                edition=edition,
+                city=cities[slug],
+                defaults={
+                    "target_beneficiaries": target,
+                    "budget": Decimal(900_000 if big else 450_000) * (3 if code == "LGNET3" else 1),
+                },
             )
     for slug, city in cities.items():
         _seed_city(city, slug)
@@ -125,33 +164,47 @@ def _seed_city(city: City, slug: str) -> None:
         }
         for name, kind, org, address in TARANTO_SITES:
             Site.objects.update_or_create(
-                city=city, name=name,
+                city=city,
+                name=name,
                 defaults={"kind": kind, "organisation": orgs[org], "address": address},
             )
         for org, title, scope in TARANTO_AGREEMENTS:
             Agreement.objects.update_or_create(
-                city=city, title=title,
-                defaults={"organisation": orgs[org], "scope": scope,
-                          "starts_on": date(2023, 1, 1), "ends_on": date(2027, 12, 31)},
+                city=city,
+                title=title,
+                defaults={
+                    "organisation": orgs[org],
+                    "scope": scope,
+                    "starts_on": date(2023, 1, 1),
+                    "ends_on": date(2027, 12, 31),
+                },
             )
         return
     comune, _ = Organisation.objects.update_or_create(
         city=city, name=f"Comune di {city.name}", defaults={"kind": Organisation.Kind.COMUNE}
     )
     coop, _ = Organisation.objects.update_or_create(
-        city=city, name=f"Cooperativa sociale Accoglienza {city.name}",
+        city=city,
+        name=f"Cooperativa sociale Accoglienza {city.name}",
         defaults={"kind": Organisation.Kind.SOCIAL_COOPERATIVE},
     )
     Site.objects.update_or_create(
-        city=city, name=f"Sportello unico — {city.name}",
+        city=city,
+        name=f"Sportello unico — {city.name}",
         defaults={"kind": Site.Kind.ONE_STOP_SHOP, "organisation": comune},
     )
     Site.objects.update_or_create(
-        city=city, name=f"Unità mobile — {city.name}",
+        city=city,
+        name=f"Unità mobile — {city.name}",
         defaults={"kind": Site.Kind.MOBILE_UNIT, "organisation": coop},
     )
     Agreement.objects.update_or_create(
-        city=city, title=f"Convenzione con {coop.name}",
-        defaults={"organisation": coop, "scope": "Presa in carico e unità mobile.",
-                  "starts_on": date(2023, 1, 1), "ends_on": date(2027, 12, 31)},
+        city=city,
+        title=f"Convenzione con {coop.name}",
+        defaults={
+            "organisation": coop,
+            "scope": "Presa in carico e unità mobile.",
+            "starts_on": date(2023, 1, 1),
+            "ends_on": date(2027, 12, 31),
+        },
     )

@@ -11,8 +11,12 @@ class Command(BaseCommand):
     help = "Load the demo network (idempotent): editions, cities, partners, demo logins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=1,
-                            help="Multiply the volumes of generated records (default 1).")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Multiply the volumes of generated records (default 1).",
+        )
 
     def handle(self, *args, scale: int, **options):
         if settings.PRODUCTION:

@@ -1,0 +1,125 @@
+"""Shared test actors: a world of two cities (A = taranto, B = milano) and every role."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_scopes import scopes_disabled
+
+from lgnet.accounts.models import Membership, User
+from lgnet.accounts.roles import Role
+from lgnet.accounts.services import issue_token
+from lgnet.network.models import Agreement, City, Edition, Organisation, Participation, Site
+
+PASSWORD = "a-long-test-password"  # noqa: S105
+
+
+@dataclass
+class CityWorld:
+    city: City
+    organisation: Organisation
+    partner: Organisation
+    agreement: Agreement
+    site: Site
+
+
+@dataclass
+class World:
+    a: CityWorld
+    b: CityWorld
+    edition: Edition
+    users: dict[str, User]
+    memberships: dict[str, Membership]
+
+    def user(self, name: str) -> User:
+        return self.users[name]
+
+
+def make_city(slug: str, name: str, istat: str) -> CityWorld:
+    city = City.objects.create(slug=slug, name=name, istat_code=istat, region="Regione")
+    organisation = Organisation.objects.create(
+        city=city, name=f"Comune di {name}", kind=Organisation.Kind.COMUNE
+    )
+    partner = Organisation.objects.create(
+        city=city, name=f"Cooperativa {name}", kind=Organisation.Kind.SOCIAL_COOPERATIVE
+    )
+    agreement = Agreement.objects.create(
+        city=city, organisation=partner, title=f"Convenzione {name}", starts_on=date(2024, 1, 1)
+    )
+    site = Site.objects.create(
+        city=city, name=f"Sportello {name}", kind=Site.Kind.ONE_STOP_SHOP, organisation=partner
+    )
+    return CityWorld(city, organisation, partner, agreement, site)
+
+
+# name: (role, city key or None, partner?)
+ACTORS = {
+    "network": (Role.NETWORK_COORDINATOR, None),
+    "coordinator": (Role.CITY_COORDINATOR, "a"),
+    "caseworker": (Role.CASEWORKER, "a"),
+    "outreach": (Role.OUTREACH_WORKER, "a"),
+    "partner": (Role.PARTNER_WORKER, "a"),
+    "auditor": (Role.AUDITOR, "a"),
+    "outsider": (Role.CITY_COORDINATOR, "b"),
+    "outsider_caseworker": (Role.CASEWORKER, "b"),
+}
+
+
+@pytest.fixture
+def world(db) -> World:
+    with scopes_disabled():
+        a = make_city("taranto", "Taranto", "073027")
+        b = make_city("milano", "Milano", "015146")
+        edition = Edition.objects.create(
+            code="LGNET2", name="LgNet2", starts_on=date(2023, 1, 1), ends_on=date(2023, 12, 31)
+        )
+        Participation.objects.create(edition=edition, city=a.city, target_beneficiaries=65)
+        Participation.objects.create(edition=edition, city=b.city, target_beneficiaries=120)
+        users, memberships = {}, {}
+        for name, (role, key) in ACTORS.items():
+            user = User.objects.create_user(username=name, password=PASSWORD)
+            cw = {"a": a, "b": b}.get(key)
+            memberships[name] = Membership.objects.create(
+                user=user,
+                role=role,
+                city=cw.city if cw else None,
+                organisation=cw.partner if role == Role.PARTNER_WORKER else None,
+            )
+            users[name] = user
+    return World(a, b, edition, users, memberships)
+
+
+def verify_second_factor(client, user: User) -> None:
+    """Mark the client's session as having passed the TOTP step."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in, second factor included."""
+
+    def do(user: User):
+        client.force_login(user)
+        verify_second_factor(client, user)
+        return client
+
+    return do
+
+
+@pytest.fixture
+def bearer(world):
+    """bearer(name) -> headers with a fresh API token for that actor's membership."""
+
+    def do(name: str) -> dict:
+        secret, _token = issue_token(membership=world.memberships[name])
+        return {"Authorization": f"Bearer {secret}"}
+
+    return do

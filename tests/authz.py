@@ -1,0 +1,181 @@
+"""The authorisation matrix: every page and API operation, and who may use it.
+
+test_authorization.py checks each entry for every role, in the own and in the other city,
+and fails when a URL pattern or an API operation exists that this table does not name.
+Adding a page means adding a line here; the generic tests then cover it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = "public"  # no sign-in needed
+SIGNED_IN = "signed_in"  # any signed-in user, about themselves only
+
+
+@dataclass(frozen=True)
+class Spec:
+    need: str  # PUBLIC, SIGNED_IN or a capability
+    scope: str = "city"  # "city": under /c/<city>/ or the caller's city; "network"; "self"
+    method: str = "get"
+    obj: str | None = None  # the city-owned object named in the URL, if any
+    body: Callable | None = field(default=None, compare=False)  # world -> request body
+    body_refers_to_city: bool = False  # the body names an object of city A
+
+
+# Pages, by URL name.
+UI: dict[str, Spec] = {
+    "home": Spec(SIGNED_IN, scope="self"),
+    "healthz": Spec(PUBLIC, scope="self"),
+    "set_language": Spec(PUBLIC, scope="self", method="post"),
+    "accounts:login": Spec(PUBLIC, scope="self"),
+    "accounts:logout": Spec(SIGNED_IN, scope="self", method="post"),
+    "accounts:otp": Spec(SIGNED_IN, scope="self"),
+    "accounts:password_change": Spec(SIGNED_IN, scope="self"),
+    "accounts:profile": Spec(SIGNED_IN, scope="self"),
+    "accounts:token_create": Spec(SIGNED_IN, scope="self", method="post"),
+    "accounts:token_revoke": Spec(SIGNED_IN, scope="self", method="post", obj="token"),
+    "accounts:switch": Spec(SIGNED_IN, scope="self", method="post"),
+    "accounts:member_list": Spec("city.manage"),
+    "accounts:member_toggle": Spec("city.manage", method="post", obj="membership"),
+    "network:home": Spec("network.view", scope="network"),
+    "network:edition_list": Spec("network.view", scope="network"),
+    "network:edition_create": Spec("network.manage", scope="network"),
+    "network:edition_detail": Spec("network.view", scope="network", obj="edition"),
+    "network:edition_edit": Spec("network.manage", scope="network", obj="edition"),
+    "network:participation_remove": Spec(
+        "network.manage", scope="network", method="post", obj="participation"
+    ),
+    "network:city_list": Spec("network.view", scope="network"),
+    "network:city_create": Spec("network.manage", scope="network"),
+    "network:city_edit": Spec("network.manage", scope="network", obj="city"),
+    "network:city_home": Spec("city.view"),
+    "network:organisation_list": Spec("city.view"),
+    "network:organisation_create": Spec("city.manage"),
+    "network:organisation_edit": Spec("city.manage", obj="organisation"),
+    "network:agreement_list": Spec("city.view"),
+    "network:agreement_create": Spec("city.manage"),
+    "network:agreement_edit": Spec("city.manage", obj="agreement"),
+    "network:site_list": Spec("city.view"),
+    "network:site_create": Spec("city.manage"),
+    "network:site_edit": Spec("city.manage", obj="site"),
+}
+
+
+def _org_body(w):
+    return {"name": "Nuova associazione", "kind": "association"}
+
+
+def _agreement_body(w):
+    return {"organisation": w.a.partner.pk, "title": "Nuova convenzione", "starts_on": "2024-02-01"}
+
+
+def _site_body(w):
+    return {"name": "Nuova sede", "kind": "other", "organisation": w.a.partner.pk}
+
+
+# API operations, by (method, path as in the OpenAPI document).
+API: dict[tuple[str, str], Spec] = {
+    ("post", "/api/v1/auth/token"): Spec(PUBLIC, scope="self"),
+    ("get", "/api/v1/auth/tokens"): Spec(SIGNED_IN, scope="self"),
+    ("post", "/api/v1/auth/tokens/{token_id}/revoke"): Spec(SIGNED_IN, scope="self", obj="token"),
+    ("get", "/api/v1/me"): Spec(SIGNED_IN, scope="self"),
+    ("get", "/api/v1/memberships"): Spec("city.manage"),
+    ("post", "/api/v1/memberships"): Spec(
+        "city.manage", body=lambda w: {"username": "new.user", "role": "caseworker"}
+    ),
+    ("get", "/api/v1/memberships/{membership_id}"): Spec("city.manage", obj="membership"),
+    ("patch", "/api/v1/memberships/{membership_id}"): Spec(
+        "city.manage", obj="membership", body=lambda w: {"is_active": False}
+    ),
+    ("get", "/api/v1/editions"): Spec("editions.view", scope="network"),
+    ("post", "/api/v1/editions"): Spec(
+        "network.manage",
+        scope="network",
+        body=lambda w: {
+            "code": "LGNET9",
+            "name": "LgNet9",
+            "starts_on": "2028-01-01",
+            "ends_on": "2028-12-31",
+        },
+    ),
+    ("get", "/api/v1/editions/{code}"): Spec("editions.view", scope="network", obj="edition"),
+    ("patch", "/api/v1/editions/{code}"): Spec(
+        "network.manage", scope="network", obj="edition", body=lambda w: {"fund": "FAMI"}
+    ),
+    ("put", "/api/v1/editions/{code}/cities"): Spec(
+        "network.manage",
+        scope="network",
+        obj="edition",
+        body=lambda w: {"city": "milano", "target_beneficiaries": 10},
+    ),
+    ("get", "/api/v1/cities"): Spec("editions.view", scope="network"),
+    ("post", "/api/v1/cities"): Spec(
+        "network.manage",
+        scope="network",
+        body=lambda w: {
+            "slug": "aosta",
+            "name": "Aosta",
+            "istat_code": "007003",
+            "region": "Valle d'Aosta",
+        },
+    ),
+    ("get", "/api/v1/cities/{slug}"): Spec("editions.view", scope="network", obj="city"),
+    ("patch", "/api/v1/cities/{slug}"): Spec(
+        "network.manage", scope="network", obj="city", body=lambda w: {"region": "Puglia"}
+    ),
+    ("get", "/api/v1/organisations"): Spec("city.view"),
+    ("post", "/api/v1/organisations"): Spec("city.manage", body=_org_body),
+    ("get", "/api/v1/organisations/{organisation_id}"): Spec("city.view", obj="organisation"),
+    ("patch", "/api/v1/organisations/{organisation_id}"): Spec(
+        "city.manage", obj="organisation", body=lambda w: {"phone": "099 000000"}
+    ),
+    ("get", "/api/v1/agreements"): Spec("city.view"),
+    ("post", "/api/v1/agreements"): Spec(
+        "city.manage", body=_agreement_body, body_refers_to_city=True
+    ),
+    ("get", "/api/v1/agreements/{agreement_id}"): Spec("city.view", obj="agreement"),
+    ("patch", "/api/v1/agreements/{agreement_id}"): Spec(
+        "city.manage", obj="agreement", body=lambda w: {"scope": "Ambito aggiornato"}
+    ),
+    ("get", "/api/v1/sites"): Spec("city.view"),
+    ("post", "/api/v1/sites"): Spec("city.manage", body=_site_body, body_refers_to_city=True),
+    ("get", "/api/v1/sites/{site_id}"): Spec("city.view", obj="site"),
+    ("patch", "/api/v1/sites/{site_id}"): Spec(
+        "city.manage", obj="site", body=lambda w: {"address": "Via Roma 1"}
+    ),
+}
+
+# Patterns served by libraries, not ours to authorise page by page.
+LIBRARY_PATTERNS = {"api-v1", "api_not_found"}
+
+
+def url_names(patterns=None, namespace: str = "") -> set[str]:
+    """Every named URL pattern of the project, namespaced, except the API's own."""
+    names: set[str] = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in LIBRARY_PATTERNS:
+                continue
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= url_names(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern):
+            name = entry.name or getattr(entry.callback, "__name__", "")
+            if name not in LIBRARY_PATTERNS:
+                names.add(f"{namespace}{name}")
+    return names
+
+
+def api_operations(schema: dict) -> set[tuple[str, str]]:
+    return {
+        (method, path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+def unguarded(patterns, schema: dict) -> tuple[set[str], set[tuple[str, str]]]:
+    """Pages and operations that exist but have no line in the matrix."""
+    return url_names(patterns) - set(UI), api_operations(schema) - set(API)

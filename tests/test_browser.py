@@ -1,0 +1,163 @@
+"""End-to-end checks in headless Chromium against pytest-django's live server.
+
+Run with: pytest tests/test_browser.py -p no:xdist   (or -m browser)
+"""
+
+import os
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made from
+# the test body (seed_demo, settings) would otherwise raise SynchronousOnlyOperation.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import base64  # noqa: E402
+import io  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django_otp.oath import totp  # noqa: E402
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_PASSWORD = "demo-lgnet"
+TIMEOUT_MS = 15_000
+# LocaleMiddleware follows the browser's Accept-Language; Playwright's default (en-US)
+# would get English. The operators of an Italian comune browse in Italian.
+BROWSER_LOCALE = "it-IT"
+PO_FILE = Path(__file__).resolve().parent.parent / "locale" / "it" / "LC_MESSAGES" / "django.po"
+
+
+def italian(msgid: str) -> str:
+    """The Italian msgstr of a single-line msgid in the project's catalogue."""
+    text = PO_FILE.read_text(encoding="utf-8")
+    match = re.search(rf'^msgid "{re.escape(msgid)}"\nmsgstr "(.*)"$', text, re.MULTILINE)
+    assert match and match.group(1), f"no Italian translation for {msgid!r}"
+    return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} not found")
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(settings):
+    settings.LGNET_DEMO = True
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def login(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+def path_of(page, live_server) -> str:
+    return page.url.removeprefix(live_server.url).split("?")[0]
+
+
+def sign_out_button(page):
+    return page.locator("form[action$='/accounts/logout/'] button")
+
+
+def test_city_login_and_language_switch(demo, live_server, page):
+    login(page, live_server, "taranto.operatore")
+    assert path_of(page, live_server) == "/c/taranto/"
+    assert "Taranto" in page.locator("[data-testid=page-title]").inner_text()
+
+    assert page.get_attribute("html", "lang") == "it"
+    assert sign_out_button(page).inner_text().strip() == "Esci"
+
+    with page.expect_navigation():
+        page.click("form[action$='/i18n/setlang/'] button[name=language][value=en]")
+    assert path_of(page, live_server) == "/c/taranto/"
+    assert page.get_attribute("html", "lang") == "en"
+    assert sign_out_button(page).inner_text().strip() == "Sign out"
+
+    with page.expect_navigation():
+        page.click("form[action$='/i18n/setlang/'] button[name=language][value=it]")
+    assert page.get_attribute("html", "lang") == "it"
+    assert sign_out_button(page).inner_text().strip() == "Esci"
+
+
+def test_network_login_sees_cities_but_not_city_pages(demo, live_server, page):
+    login(page, live_server, "rete")
+    assert path_of(page, live_server) == "/rete/"
+    rows = page.locator("[data-testid=edition-cities] tbody tr")
+    assert rows.count() >= 1
+    assert rows.first.locator("td").first.inner_text().strip()
+
+    response = page.goto(f"{live_server.url}/c/taranto/")
+    assert response is not None
+    assert response.status == 404
+
+
+def test_phone_layout_and_skip_link(demo, live_server, browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        locale=BROWSER_LOCALE,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        login(page, live_server, "taranto.operatore")
+        assert path_of(page, live_server) == "/c/taranto/"
+
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1] + 1, f"horizontal scroll: scrollWidth/innerWidth {widths}"
+
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => [document.activeElement.textContent.trim(),"
+            " document.activeElement.getAttribute('href')]"
+        )
+        assert focused == [italian("Skip to content"), "#main"]
+    finally:
+        context.close()
+
+
+def test_second_factor_enrolment_outside_demo(demo, settings, live_server, page):
+    settings.LGNET_DEMO = False  # data seeded by `demo`; from now on the second factor applies
+    login(page, live_server, "taranto.operatore")
+    assert path_of(page, live_server) == "/accounts/otp/"
+    assert page.locator(".lgnet-qr svg").count() == 1
+    secret = page.locator("[data-testid=otp-secret]").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-7]+", secret), secret
+
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.fill("input[name=otp_token]", f"{totp(key):06d}")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert path_of(page, live_server) == "/c/taranto/"
+    assert "Taranto" in page.locator("[data-testid=page-title]").inner_text()
