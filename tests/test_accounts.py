@@ -216,3 +216,19 @@ def test_x_city_header_picks_the_membership_for_session_callers(client, world, l
     milano = client.get("/api/v1/organisations", headers={"X-City": "milano"}).json()
     assert {o["city"] for o in milano["items"]} == {"milano"}
     assert client.get("/api/v1/organisations", headers={"X-City": "roma"}).status_code == 404
+
+
+def test_add_member_command_creates_the_first_coordinators(world, capsys):
+    from django.core.management import call_command
+
+    from lgnet.accounts.models import Membership
+
+    call_command("add_member", "capo.rete", "--role", "network_coordinator", "--no-password")
+    call_command("add_member", "capo.taranto", "--role", "city_coordinator", "--city", "taranto",
+                 "--no-password")
+    assert Membership.objects.get(user__username="capo.rete").city is None
+    assert Membership.objects.get(user__username="capo.taranto").city == world.a.city
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("add_member", "x", "--role", "caseworker", "--no-password")

@@ -189,7 +189,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _settings_process(env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
-             if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "LGNET_DEMO", "DJANGO_SETTINGS_MODULE"}}
+             if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "LGNET_DEMO", "DJANGO_SETTINGS_MODULE",
+                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120,
