@@ -37,11 +37,16 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(client, wo
 
 def test_api_token_endpoint_is_locked_out_too(client, world):
     for _ in range(5):
-        client.post("/api/v1/auth/token", {"username": "caseworker", "password": "x"},
-                    content_type="application/json")
-    response = client.post("/api/v1/auth/token",
-                           {"username": "caseworker", "password": PASSWORD},
-                           content_type="application/json")
+        client.post(
+            "/api/v1/auth/token",
+            {"username": "caseworker", "password": "x"},
+            content_type="application/json",
+        )
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "caseworker", "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 429
     assert response.json()["detail"]
 
@@ -57,8 +62,9 @@ def test_outside_demo_mode_every_page_waits_for_the_second_factor(client, world,
     assert b"<svg" in enrol.content  # the QR code to enrol an authenticator
     device = TOTPDevice.objects.get(user=world.user("caseworker"))
     assert not device.confirmed
-    bad = client.post("/accounts/otp/", {"otp_token": "000000" if _code(device) != "000000"
-                                          else "111111"})
+    bad = client.post(
+        "/accounts/otp/", {"otp_token": "000000" if _code(device) != "000000" else "111111"}
+    )
     assert bad.status_code == 200 and client.get("/c/taranto/").status_code == 302
     good = client.post("/accounts/otp/", {"otp_token": _code(device)})
     assert good.status_code == 302
@@ -80,8 +86,9 @@ def test_api_token_needs_the_one_time_code_outside_demo_mode(client, world, sett
     missing = client.post("/api/v1/auth/token", body, content_type="application/json")
     assert missing.status_code == 401
     assert missing.json()["errors"][0]["field"] == "otp"
-    ok = client.post("/api/v1/auth/token", {**body, "otp": _code(device)},
-                     content_type="application/json")
+    ok = client.post(
+        "/api/v1/auth/token", {**body, "otp": _code(device)}, content_type="application/json"
+    )
     assert ok.status_code == 200
     token = ok.json()["token"]
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
@@ -90,8 +97,11 @@ def test_api_token_needs_the_one_time_code_outside_demo_mode(client, world, sett
 
 def test_tokens_are_stored_hashed_and_revocation_stops_them(client, world, settings, login):
     settings.LGNET_DEMO = True
-    response = client.post("/api/v1/auth/token", {"username": "caseworker", "password": PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "caseworker", "password": PASSWORD},
+        content_type="application/json",
+    )
     secret = response.json()["token"]
     assert not ApiToken.objects.filter(digest=secret).exists()
     assert ApiToken.objects.filter(digest=ApiToken.digest_of(secret)).exists()
@@ -111,8 +121,10 @@ def test_tokens_are_stored_hashed_and_revocation_stops_them(client, world, setti
 
 def test_a_token_created_on_the_profile_is_shown_once(client, world, login):
     login(world.user("coordinator"))
-    client.post("/accounts/tokens/new/", {"membership": world.memberships["coordinator"].pk,
-                                          "name": "script"})
+    client.post(
+        "/accounts/tokens/new/",
+        {"membership": world.memberships["coordinator"].pk, "name": "script"},
+    )
     first = client.get("/accounts/profile/")
     assert b'data-testid="new-token"' in first.content
     second = client.get("/accounts/profile/")
@@ -132,8 +144,12 @@ def test_ending_a_membership_revokes_its_tokens(client, world, bearer):
     headers = bearer("caseworker")
     coordinator = bearer("coordinator")
     membership = world.memberships["caseworker"]
-    response = client.patch(f"/api/v1/memberships/{membership.pk}", {"is_active": False},
-                            content_type="application/json", headers=coordinator)
+    response = client.patch(
+        f"/api/v1/memberships/{membership.pk}",
+        {"is_active": False},
+        content_type="application/json",
+        headers=coordinator,
+    )
     assert response.status_code == 200
     assert client.get("/api/v1/me", headers=headers).status_code == 401
 
@@ -148,7 +164,8 @@ def test_idle_sessions_expire_after_thirty_minutes(client, world, login, setting
     expiry = Session.objects.get(session_key=key).expire_date
     assert 29 * 60 < (expiry - timezone.now()).total_seconds() <= 30 * 60
     Session.objects.filter(session_key=key).update(
-        expire_date=timezone.now() - timezone.timedelta(seconds=1))
+        expire_date=timezone.now() - timezone.timedelta(seconds=1)
+    )
     response = client.get("/c/taranto/")
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
@@ -168,8 +185,7 @@ def test_city_switcher_moves_between_memberships(client, world, login):
     from lgnet.accounts.models import Membership
     from lgnet.accounts.roles import Role
 
-    Membership.objects.create(user=world.user("caseworker"), role=Role.AUDITOR,
-                              city=world.b.city)
+    Membership.objects.create(user=world.user("caseworker"), role=Role.AUDITOR, city=world.b.city)
     login(world.user("caseworker"))
     home = client.get("/c/taranto/")
     assert b'id="city-switcher"' in home.content
@@ -196,8 +212,9 @@ def test_session_api_calls_need_csrf_for_writes(world, login):
     from conftest import verify_second_factor
 
     verify_second_factor(client, world.user("coordinator"))
-    response = client.post("/api/v1/organisations", {"name": "X", "kind": "other"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/organisations", {"name": "X", "kind": "other"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert client.get("/api/v1/organisations").status_code == 200
 
@@ -206,8 +223,7 @@ def test_x_city_header_picks_the_membership_for_session_callers(client, world, l
     from lgnet.accounts.models import Membership
     from lgnet.accounts.roles import Role
 
-    Membership.objects.create(user=world.user("caseworker"), role=Role.AUDITOR,
-                              city=world.b.city)
+    Membership.objects.create(user=world.user("caseworker"), role=Role.AUDITOR, city=world.b.city)
     login(world.user("caseworker"))
     session = client.session
     session.pop("lgnet_membership", None)
@@ -224,8 +240,15 @@ def test_add_member_command_creates_the_first_coordinators(world, capsys):
     from lgnet.accounts.models import Membership
 
     call_command("add_member", "capo.rete", "--role", "network_coordinator", "--no-password")
-    call_command("add_member", "capo.taranto", "--role", "city_coordinator", "--city", "taranto",
-                 "--no-password")
+    call_command(
+        "add_member",
+        "capo.taranto",
+        "--role",
+        "city_coordinator",
+        "--city",
+        "taranto",
+        "--no-password",
+    )
     assert Membership.objects.get(user__username="capo.rete").city is None
     assert Membership.objects.get(user__username="capo.taranto").city == world.a.city
     from django.core.management.base import CommandError

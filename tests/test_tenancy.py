@@ -18,8 +18,10 @@ def _city_models():
     for model in apps.get_models():
         if not any(f.name == "city" for f in model._meta.get_fields()):
             continue
-        if model._meta.app_label == "pghistory" or model.__name__.endswith("Event") and hasattr(
-            model, "pgh_obj"
+        if (
+            model._meta.app_label == "pghistory"
+            or model.__name__.endswith("Event")
+            and hasattr(model, "pgh_obj")
         ):
             continue  # history rows written by triggers, never read by pages
         yield model

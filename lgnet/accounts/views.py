@@ -173,7 +173,17 @@ def member_list(request: HttpRequest, city_slug: str) -> HttpResponse:
     form = MemberForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_member(actor=request.user, city=request.city, **form.cleaned_data)
+            data = form.cleaned_data
+            services.add_member(
+                actor=request.user,
+                city=request.city,
+                username=data["username"],
+                role=data["role"],
+                organisation=data["organisation"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+            )
             messages.success(request, _("The user was added."))
             return redirect("accounts:member_list", city_slug=city_slug)
         except RuleBroken as error:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -101,6 +102,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def on_missing(request, exc):
         return _error(api, request, 404, _("Not found."))
+
+    @api.exception_handler(DataError)
+    def on_data(request, exc: DataError):
+        # Values PostgreSQL cannot store (NUL characters, out-of-range numbers).
+        return _error(
+            api,
+            request,
+            400,
+            _("A value cannot be stored: check the characters and the size of the numbers."),
+        )
 
     @api.exception_handler(HttpError)
     def on_http(request, exc: HttpError):

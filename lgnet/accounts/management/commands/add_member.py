@@ -24,8 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--role", choices=[r.value for r in Role], required=True)
         parser.add_argument("--city", help="city slug (not for the network coordinator)")
         parser.add_argument("--organisation", help="organisation name, for partner workers")
-        parser.add_argument("--no-password", action="store_true",
-                            help="do not ask for a password (set it later)")
+        parser.add_argument(
+            "--no-password", action="store_true", help="do not ask for a password (set it later)"
+        )
 
     @transaction.atomic
     def handle(self, *args, username, role, city, organisation, no_password, **options):
@@ -39,8 +40,12 @@ class Command(BaseCommand):
             if created:
                 self._set_password(user, password)
             membership, _ = Membership.objects.get_or_create(user=user, role=role, city=None)
-            audit.record(actor=None, target=membership, action="membership.created",
-                         data={"role": role, "via": "command"})
+            audit.record(
+                actor=None,
+                target=membership,
+                action="membership.created",
+                data={"role": role, "via": "command"},
+            )
         else:
             if not city:
                 raise CommandError("--city is required for city roles.")
@@ -54,8 +59,14 @@ class Command(BaseCommand):
                     if org is None:
                         raise CommandError(f"No organisation {organisation!r} in {city}.")
                 try:
-                    membership = add_member(actor=None, city=city_obj, username=username,
-                                            role=role, organisation=org, password=password)
+                    membership = add_member(
+                        actor=None,
+                        city=city_obj,
+                        username=username,
+                        role=role,
+                        organisation=org,
+                        password=password,
+                    )
                 except (RuleBroken, ValidationError) as error:
                     raise CommandError(getattr(error, "message", None) or str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"{membership}"))
