@@ -33,9 +33,9 @@ CHROMIUM_ARGS = [
 ]
 DEMO_PASSWORD = "demo-lgnet"
 TIMEOUT_MS = 15_000
-# LocaleMiddleware follows the browser's Accept-Language; Playwright's default (en-US)
-# would get English. The operators of an Italian comune browse in Italian.
-BROWSER_LOCALE = "it-IT"
+# An English browser on purpose: the UI must still open in Italian (the browser's
+# Accept-Language is ignored; only the language switch changes it).
+BROWSER_LOCALE = "en-US"
 PO_FILE = Path(__file__).resolve().parent.parent / "locale" / "it" / "LC_MESSAGES" / "django.po"
 
 

@@ -204,7 +204,7 @@ def test_healthz_reports_the_database(client, db):
 
 
 def test_the_ui_speaks_italian_first_and_english_on_request(client, db):
-    page = client.get("/accounts/login/")
+    page = client.get("/accounts/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert b'lang="it"' in page.content and b"Accedi" in page.content
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     page = client.get("/accounts/login/")
