@@ -22,6 +22,9 @@ class CityWorld:
     partner: Organisation
     agreement: Agreement
     site: Site
+    person: object = None
+    other_person: object = None
+    contact: object = None
 
 
 @dataclass
@@ -87,6 +90,37 @@ def world(db) -> World:
                 organisation=cw.partner if role == Role.PARTNER_WORKER else None,
             )
             users[name] = user
+        from lgnet.people.services import record_contact, register_person
+
+        for cw, recorder in ((a, users["outreach"]), (b, users["outsider_caseworker"])):
+            cw.person = register_person(
+                actor=users["caseworker"],
+                city=cw.city,
+                data={
+                    "given_names": "Mohamed",
+                    "family_names": "Dialo",
+                    "sex": "M",
+                    "birth_date": date(1990, 3, 12),
+                    "nationalities": ["GN"],
+                    "vulnerabilities": ["homelessness"],
+                },
+            )
+            cw.other_person = register_person(
+                actor=users["caseworker"],
+                city=cw.city,
+                data={
+                    "given_names": "Muhammad",
+                    "family_names": "Diallo",
+                    "sex": "M",
+                    "birth_date": date(1990, 1, 1),
+                    "birth_date_precision": "year",
+                },
+            )
+            cw.contact = record_contact(
+                actor=recorder,
+                city=cw.city,
+                data={"channel": "street", "place": "Piazza", "outcome": "sent_to_desk"},
+            )
     return World(a, b, edition, users, memberships)
 
 

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from lgnet.accounts.api import router as accounts_router
 from lgnet.core.api import MembershipAuth, install_error_handlers
 from lgnet.network.api import router as network_router
+from lgnet.people.api import router as people_router
 
 api = NinjaAPI(
     title="LgNet API",
@@ -20,3 +21,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", network_router)
+api.add_router("", people_router)

@@ -44,6 +44,10 @@ LGNET_DEMO = env_bool("LGNET_DEMO", default=False)
 if PRODUCTION and LGNET_DEMO:
     raise ImproperlyConfigured("LGNET_DEMO cannot be on in production")
 LGNET_DISCLOSURE_THRESHOLD = env_int("LGNET_DISCLOSURE_THRESHOLD", 5)
+# The network secret of the pseudonymous linkage keys (HMAC); the same in every city.
+LGNET_LINKAGE_KEY = env_secret(
+    "LGNET_LINKAGE_KEY", required=PRODUCTION, default="dev-only-linkage-key"
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -67,6 +71,7 @@ INSTALLED_APPS = [
     "lgnet.core",
     "lgnet.network",
     "lgnet.accounts",
+    "lgnet.people",
 ]
 
 MIDDLEWARE = [

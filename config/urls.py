@@ -26,4 +26,5 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("", include("lgnet.accounts.urls")),
     path("", include("lgnet.network.urls")),
+    path("", include("lgnet.people.urls")),
 ]

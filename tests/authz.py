@@ -16,13 +16,16 @@ SIGNED_IN = "signed_in"  # any signed-in user, about themselves only
 
 @dataclass(frozen=True)
 class Spec:
-    need: str  # PUBLIC, SIGNED_IN or a capability
+    need: str  # PUBLIC, SIGNED_IN or a capability ("a|b": either one)
     scope: str = "city"  # "city": under /c/<city>/ or the caller's city; "network"; "self"
     method: str = "get"
     obj: str | None = None  # the city-owned object named in the URL, if any
     body: Callable | None = field(default=None, compare=False)  # world -> request body
     body_refers_to_city: bool = False  # the body names an object of city A
+    query: str = ""  # query string the operation needs
 
+
+READ_PERSONS = "people.view|people.view_minimal"
 
 # Pages, by URL name.
 UI: dict[str, Spec] = {
@@ -60,6 +63,18 @@ UI: dict[str, Spec] = {
     "network:site_list": Spec("city.view"),
     "network:site_create": Spec("city.manage"),
     "network:site_edit": Spec("city.manage", obj="site"),
+    "people:list": Spec(READ_PERSONS),
+    "people:create": Spec("people.register_minimal"),
+    "people:candidates": Spec("people.register_minimal"),
+    "people:duplicates": Spec("people.merge"),
+    "people:detail": Spec(READ_PERSONS, obj="person"),
+    "people:edit": Spec("people.edit", obj="person"),
+    "people:household_add": Spec("people.edit", method="post", obj="person"),
+    "people:merge": Spec("people.merge", obj="person"),
+    "people:not_same": Spec("people.merge", method="post", obj="person"),
+    "people:contact_list": Spec("contacts.record"),
+    "people:contact_create": Spec("contacts.record"),
+    "people:contact_link": Spec("contacts.record", obj="contact"),
 }
 
 
@@ -144,6 +159,43 @@ API: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/sites/{site_id}"): Spec("city.view", obj="site"),
     ("patch", "/api/v1/sites/{site_id}"): Spec(
         "city.manage", obj="site", body=lambda w: {"address": "Via Roma 1"}
+    ),
+    ("get", "/api/v1/persons"): Spec(READ_PERSONS),
+    ("post", "/api/v1/persons"): Spec(
+        "people.register_minimal",
+        body=lambda w: {
+            "given_names": "Amina",
+            "family_names": "Yusuf",
+            "sex": "F",
+            "birth_date": "1995-01-01",
+            "birth_date_precision": "year",
+        },
+    ),
+    ("post", "/api/v1/persons/match"): Spec(
+        READ_PERSONS,
+        body=lambda w: {
+            "given_names": "Muhammad",
+            "family_names": "Diallo",
+            "sex": "M",
+            "birth_date": "1990-01-01",
+            "birth_date_precision": "year",
+        },
+    ),
+    ("get", "/api/v1/persons/{person_id}"): Spec(READ_PERSONS, obj="person"),
+    ("patch", "/api/v1/persons/{person_id}"): Spec(
+        "people.edit", obj="person", body=lambda w: {"phone": "333 000"}
+    ),
+    ("get", "/api/v1/contacts"): Spec("contacts.record"),
+    ("post", "/api/v1/contacts"): Spec(
+        "contacts.record",
+        body=lambda w: {"channel": "street", "place": "Stazione", "outcome": "nothing_needed"},
+    ),
+    ("get", "/api/v1/contacts/{contact_id}"): Spec("contacts.record", obj="contact"),
+    ("patch", "/api/v1/contacts/{contact_id}"): Spec(
+        "contacts.record", obj="contact", body=lambda w: {"notes": "coperta"}
+    ),
+    ("get", "/api/v1/network/unique-persons"): Spec(
+        "network.view", scope="network", query="?edition=LGNET2"
     ),
 }
 

@@ -16,7 +16,7 @@ CITY_B = {"outsider", "outsider_caseworker"}
 
 
 def _can(actor: str, need: str) -> bool:
-    return need in capabilities_of(ACTORS[actor][0])
+    return any(cap in capabilities_of(ACTORS[actor][0]) for cap in need.split("|"))
 
 
 def _object(world, cw, name: str):
@@ -28,6 +28,8 @@ def _object(world, cw, name: str):
         "membership": lambda: world.memberships[
             "caseworker" if cw is world.a else "outsider_caseworker"
         ],
+        "person": lambda: cw.person,
+        "contact": lambda: cw.contact,
     }[name]()
 
 
@@ -47,6 +49,8 @@ def _ui_kwargs(world, spec: Spec, name: str, cw) -> dict:
     if spec.obj:
         key = {"membership": "membership_id"}.get(spec.obj, "pk")
         kwargs[key] = _object(world, cw, spec.obj).pk
+        if name in ("people:merge", "people:not_same"):
+            kwargs["other"] = cw.other_person.pk
     return kwargs
 
 
@@ -120,7 +124,7 @@ def _api_path(world, key, spec: Spec, cw) -> str:
     }
     if spec.obj and spec.scope == "city":
         values[f"{spec.obj}_id"] = _object(world, cw, spec.obj).pk
-    return template.format(**values)
+    return template.format(**values) + spec.query
 
 
 def _call(client, method: str, url: str, body, headers: dict):

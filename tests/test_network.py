@@ -286,7 +286,7 @@ def test_production_settings_pass_the_deploy_check():
         {
             "LGNET_ENV": "production",
             "SECRET_KEY": "x" * 64 + "-production-secret-for-test",
-            "ALLOWED_HOSTS": "lgnet.example.org",
+            "ALLOWED_HOSTS": "lgnet.example.org", "LGNET_LINKAGE_KEY": "k" * 48,
             "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
         }
     )

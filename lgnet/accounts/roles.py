@@ -23,6 +23,8 @@ CITY_VIEW = {"city.view", "editions.view"}
 CASEWORK = CITY_VIEW | {
     "people.view",
     "people.edit",
+    "people.register_minimal",
+    "people.merge",
     "contacts.record",
     "cases.view",
     "cases.edit",
@@ -51,7 +53,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         | {
             "city.manage",
             "people.sensitive",
-            "people.merge",
             "cases.close",
             "audit.view",
             "data.export",
@@ -60,7 +61,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.CASEWORKER: frozenset(CASEWORK),
-    Role.OUTREACH_WORKER: frozenset(CITY_VIEW | {"contacts.record", "people.view_minimal"}),
+    Role.OUTREACH_WORKER: frozenset(
+        CITY_VIEW | {"contacts.record", "people.view_minimal", "people.register_minimal"}
+    ),
     Role.PARTNER_WORKER: frozenset(
         CITY_VIEW | {"referrals.respond", "services.record", "activities.record"}
     ),

@@ -1,0 +1,420 @@
+"""/api/v1/ persons, contacts, match, and the network's unique-person count."""
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from lgnet.core.api import ErrorOut, need
+from lgnet.core.exceptions import RuleBroken
+from lgnet.network import selectors as network_selectors
+from lgnet.people import matching, selectors, services
+from lgnet.people.choices import (
+    AgeBand,
+    Channel,
+    Dwelling,
+    Help,
+    LegalStatus,
+    Need,
+    Outcome,
+    Precision,
+    Sex,
+)
+
+router = Router(tags=["people"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+Name = Field(min_length=1, max_length=150)
+
+
+class PersonOut(Schema):
+    """Fields an outreach worker may not read come back as null."""
+
+    id: int
+    city: str
+    given_names: str
+    family_names: str
+    sex: Sex
+    birth_date: date
+    birth_date_precision: Precision
+    nationalities: list[str]
+    languages: list[str]
+    aliases: list[str] | None = None
+    original_script_name: str | None = None
+    codice_fiscale: str | None = None
+    legal_status: LegalStatus | None = None
+    permit_number: str | None = None
+    permit_expiry: date | None = None
+    permit_expiring_soon: bool | None = None
+    phone: str | None = None
+    dwelling: str | None = None
+    vulnerabilities: list[str] | None = None
+    privacy_notice_on: date | None = None
+    privacy_notice_language: str | None = None
+    merged_into: int | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+MINIMAL_OUT = {
+    "id",
+    "city",
+    "given_names",
+    "family_names",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "nationalities",
+    "languages",
+    "created_at",
+    "updated_at",
+}
+
+
+def person_out(request: HttpRequest, person) -> dict:
+    data = {
+        "id": person.pk,
+        "city": request.city.slug,
+        "given_names": person.given_names,
+        "family_names": person.family_names,
+        "sex": person.sex,
+        "birth_date": person.birth_date,
+        "birth_date_precision": person.birth_date_precision,
+        "nationalities": person.nationalities,
+        "languages": person.languages,
+        "created_at": person.created_at,
+        "updated_at": person.updated_at,
+    }
+    if not selectors.can_see_full(request.membership):
+        return data
+    data.update(
+        {
+            "aliases": person.aliases,
+            "original_script_name": person.original_script_name,
+            "codice_fiscale": person.codice_fiscale,
+            "legal_status": person.legal_status,
+            "permit_number": person.permit_number,
+            "permit_expiry": person.permit_expiry,
+            "permit_expiring_soon": person.permit_expiring_soon,
+            "phone": person.phone,
+            "dwelling": person.dwelling,
+            "privacy_notice_on": person.privacy_notice_on,
+            "privacy_notice_language": person.privacy_notice_language,
+            "merged_into": person.merged_into_id,
+        }
+    )
+    if selectors.can_see_sensitive(request.membership, person):
+        data["vulnerabilities"] = person.vulnerabilities
+    return data
+
+
+class PersonIn(Schema):
+    given_names: str = Name
+    family_names: str = Name
+    sex: Sex
+    birth_date: date
+    birth_date_precision: Precision = Precision.DAY
+    nationalities: list[str] = Field(default_factory=list, max_length=5)
+    languages: list[str] = Field(default_factory=list, max_length=10)
+    aliases: list[str] = Field(default_factory=list, max_length=10)
+    original_script_name: str = Field("", max_length=200)
+    codice_fiscale: str = Field("", max_length=20)
+    legal_status: LegalStatus = LegalStatus.UNKNOWN
+    permit_number: str = Field("", max_length=40)
+    permit_expiry: date | None = None
+    phone: str = Field("", max_length=40)
+    dwelling: Dwelling | None = None
+    vulnerabilities: list[str] = Field(default_factory=list, max_length=20)
+    privacy_notice_on: date | None = None
+    privacy_notice_language: str = Field("", max_length=3)
+    external_id: str = Field("", max_length=80)
+
+
+class PersonPatch(Schema):
+    given_names: str | None = Field(None, min_length=1, max_length=150)
+    family_names: str | None = Field(None, min_length=1, max_length=150)
+    sex: Sex | None = None
+    birth_date: date | None = None
+    birth_date_precision: Precision | None = None
+    nationalities: list[str] | None = Field(None, max_length=5)
+    languages: list[str] | None = Field(None, max_length=10)
+    aliases: list[str] | None = Field(None, max_length=10)
+    original_script_name: str | None = Field(None, max_length=200)
+    codice_fiscale: str | None = Field(None, max_length=20)
+    legal_status: LegalStatus | None = None
+    permit_number: str | None = Field(None, max_length=40)
+    permit_expiry: date | None = None
+    phone: str | None = Field(None, max_length=40)
+    dwelling: Dwelling | None = None
+    vulnerabilities: list[str] | None = Field(None, max_length=20)
+    privacy_notice_on: date | None = None
+    privacy_notice_language: str | None = Field(None, max_length=3)
+
+
+class MatchIn(Schema):
+    given_names: str = Field("", max_length=150)
+    family_names: str = Field("", max_length=150)
+    aliases: list[str] = Field(default_factory=list, max_length=10)
+    sex: Sex = Sex.UNKNOWN
+    birth_date: date | None = None
+    birth_date_precision: Precision = Precision.DAY
+    nationalities: list[str] = Field(default_factory=list, max_length=5)
+    codice_fiscale: str = Field("", max_length=20)
+    limit: int = Field(5, ge=1, le=20)
+
+
+class MatchItem(Schema):
+    id: int
+    score: float
+    reasons: list[str]
+    given_names: str
+    family_names: str
+    birth_date: date
+    birth_date_precision: str
+
+
+class MatchOut(Schema):
+    items: list[MatchItem]
+
+
+class ContactOut(Schema):
+    id: int
+    city: str = Field(alias="city.slug")
+    channel: Channel
+    site: int | None = Field(None, alias="site_id")
+    place: str
+    occurred_at: datetime
+    recorded_by: str = Field(alias="recorded_by.username")
+    person: int | None = Field(None, alias="person_id")
+    anonymous_sex: str
+    anonymous_age_band: str
+    anonymous_nationality: str
+    needs: list[str]
+    help_given: list[str]
+    outcome: Outcome
+    notes: str
+
+
+class ContactIn(Schema):
+    channel: Channel
+    site: int | None = None
+    place: str = Field("", max_length=200)
+    occurred_at: datetime | None = None
+    person: int | None = None
+    anonymous_sex: Sex | None = None
+    anonymous_age_band: AgeBand | None = None
+    anonymous_nationality: str = Field("", max_length=2)
+    needs: list[Need] = Field(default_factory=list)
+    help_given: list[Help] = Field(default_factory=list)
+    outcome: Outcome
+    notes: str = Field("", max_length=2000)
+
+
+class ContactPatch(Schema):
+    site: int | None = None
+    place: str | None = Field(None, max_length=200)
+    occurred_at: datetime | None = None
+    person: int | None = None
+    anonymous_sex: Sex | None = None
+    anonymous_age_band: AgeBand | None = None
+    anonymous_nationality: str | None = Field(None, max_length=2)
+    needs: list[Need] | None = None
+    help_given: list[Help] | None = None
+    outcome: Outcome | None = None
+    notes: str | None = Field(None, max_length=2000)
+
+
+class UniquePersonsOut(Schema):
+    edition: str
+    cities: int
+    records: int
+    unique_persons: int
+    in_several_cities: int
+
+
+def _plain(data: dict) -> dict:
+    """Enum members to their values, None-able text fields to ""."""
+    out = {}
+    for key, value in data.items():
+        if hasattr(value, "value"):
+            value = value.value
+        elif isinstance(value, list):
+            value = [v.value if hasattr(v, "value") else v for v in value]
+        out[key] = value
+    return out
+
+
+def _person_reader(request: HttpRequest) -> None:
+    membership = request.membership
+    if membership is None or not (
+        membership.can("people.view") or membership.can("people.view_minimal")
+    ):
+        need(request, "people.view")
+
+
+@router.get("/persons", response=list[PersonOut], summary="Persons of your city")
+@paginate(LimitOffsetPagination)
+def person_list(
+    request: HttpRequest,
+    q: str = Query("", max_length=100),
+    permit_expiring: bool = False,
+    nationality: str = Query("", max_length=2),
+):
+    _person_reader(request)
+    persons = selectors.list_persons(
+        request.city, q=q, permit_expiring=permit_expiring, nationality=nationality
+    )
+    return _LazyPersons(request, persons)
+
+
+class _LazyPersons:
+    """Pagination slices the queryset first, then each page is shaped by role."""
+
+    def __init__(self, request, queryset):
+        self.request, self.queryset = request, queryset
+
+    def __getitem__(self, item):
+        return [person_out(self.request, p) for p in self.queryset.select_related("city")[item]]
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+
+@router.post("/persons", response={201: PersonOut, **ERRORS}, summary="Register a person")
+def person_create(request: HttpRequest, payload: PersonIn):
+    membership = request.membership
+    minimal = not (membership and membership.can("people.edit"))
+    if minimal:
+        need(request, "people.register_minimal")
+    data = _plain(payload.dict(exclude_unset=minimal))
+    if data.get("dwelling") is None:
+        data.pop("dwelling", None)
+        if not minimal:
+            data["dwelling"] = ""
+    person = services.register_person(
+        actor=request.user, city=request.city, data=data, minimal=minimal
+    )
+    return Status(201, person_out(request, person))
+
+
+@router.post(
+    "/persons/match",
+    response={200: MatchOut, **ERRORS},
+    summary="Likely existing records for these person fields, best first",
+)
+def person_match(request: HttpRequest, payload: MatchIn):
+    _person_reader(request)
+    query = matching.Candidate(
+        given_names=payload.given_names,
+        family_names=payload.family_names,
+        aliases=payload.aliases,
+        sex=payload.sex.value,
+        birth_date=payload.birth_date,
+        birth_date_precision=payload.birth_date_precision.value,
+        nationalities=[n.upper() for n in payload.nationalities],
+        codice_fiscale=payload.codice_fiscale,
+    )
+    found = selectors.find_matches(request.city, query, limit=payload.limit)
+    return {
+        "items": [
+            {
+                "id": s.person.pk,
+                "score": s.score,
+                "reasons": s.reasons,
+                "given_names": s.person.given_names,
+                "family_names": s.person.family_names,
+                "birth_date": s.person.birth_date,
+                "birth_date_precision": s.person.birth_date_precision,
+            }
+            for s in found
+        ]
+    }
+
+
+@router.get("/persons/{person_id}", response={200: PersonOut, **ERRORS})
+def person_detail(request: HttpRequest, person_id: int):
+    _person_reader(request)
+    return person_out(request, selectors.get_person_for(request.city, person_id))
+
+
+@router.patch("/persons/{person_id}", response={200: PersonOut, **ERRORS})
+def person_update(request: HttpRequest, person_id: int, payload: PersonPatch):
+    need(request, "people.edit")
+    person = selectors.get_person_for(request.city, person_id)
+    changes = _plain(payload.dict(exclude_unset=True))
+    for key in (
+        "original_script_name",
+        "codice_fiscale",
+        "permit_number",
+        "phone",
+        "dwelling",
+        "privacy_notice_language",
+    ):
+        if key in changes and changes[key] is None:
+            changes[key] = ""
+    if "vulnerabilities" in changes and not selectors.can_see_sensitive(request.membership, person):
+        raise RuleBroken(
+            "You may not change this person's vulnerabilities.", field="vulnerabilities", status=403
+        )
+    person = services.update_person(actor=request.user, person=person, changes=changes)
+    return person_out(request, person)
+
+
+def _contact_refs(request: HttpRequest, data: dict) -> dict:
+    if data.get("site") is not None:
+        data["site"] = network_selectors.get_site_for(request.city, data["site"])
+    if data.get("person") is not None:
+        data["person"] = selectors.get_person_for(request.city, data["person"])
+    for key in ("anonymous_sex", "anonymous_age_band", "place", "notes", "anonymous_nationality"):
+        if key in data and data[key] is None:
+            data[key] = ""
+    if data.get("occurred_at") is None:
+        data.pop("occurred_at", None)
+    return data
+
+
+@router.get("/contacts", response=list[ContactOut], summary="First contacts")
+@paginate(LimitOffsetPagination)
+def contact_list(request: HttpRequest):
+    need(request, "contacts.record")
+    return selectors.list_contacts(request.membership)
+
+
+@router.post("/contacts", response={201: ContactOut, **ERRORS}, summary="Record a first contact")
+def contact_create(request: HttpRequest, payload: ContactIn):
+    need(request, "contacts.record")
+    data = _contact_refs(request, _plain(payload.dict()))
+    contact = services.record_contact(actor=request.user, city=request.city, data=data)
+    return Status(201, contact)
+
+
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
+def contact_detail(request: HttpRequest, contact_id: int):
+    need(request, "contacts.record")
+    return selectors.get_contact_for(request.membership, contact_id)
+
+
+@router.patch("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
+def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch):
+    need(request, "contacts.record")
+    contact = selectors.get_contact_for(request.membership, contact_id)
+    changes = _contact_refs(request, _plain(payload.dict(exclude_unset=True)))
+    return services.update_contact(actor=request.user, contact=contact, changes=changes)
+
+
+@router.get(
+    "/network/unique-persons",
+    response={200: UniquePersonsOut, **ERRORS},
+    summary="Unique persons across the edition's cities, from pseudonymous keys",
+)
+def unique_persons(request: HttpRequest, edition: str = Query(..., max_length=20)):
+    need(request, "network.view")
+    from lgnet.people import linkage
+
+    chosen = network_selectors.get_edition(edition)
+    cities = [p.city_id for p in chosen.participations.all()]
+    counts = linkage.count_unique(selectors.network_linkage_rows(cities))
+    return {"edition": chosen.code, "cities": len(cities), **counts}

@@ -1,0 +1,2 @@
+def seed_people(scale=1):
+    pass

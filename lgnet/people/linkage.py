@@ -1,0 +1,105 @@
+"""Pseudonymous keys that let the network count unique people without seeing anyone.
+
+Each city computes, with the network's secret key, for every person:
+- ``linkage_cf``: HMAC-SHA256 of the normalised codice fiscale (empty without one);
+- ``linkage_bloom``: a 512-bit Bloom filter of the name's bigrams and transliteration
+  skeletons, keyed per bit position, with the birth year in its own HMAC block.
+
+The network compares keys, never names: equal ``linkage_cf``, or Bloom filters with a Dice
+similarity of at least ``BLOOM_THRESHOLD`` inside the same birth-year block, count as one
+person. See docs/privacy-linkage.md for the reasoning.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+from lgnet.people.matching import skeleton, tokens
+
+BLOOM_BITS = 512
+BLOOM_HASHES = 12
+BLOOM_THRESHOLD = 0.8
+
+
+def _key() -> bytes:
+    return settings.LGNET_LINKAGE_KEY.encode()
+
+
+def cf_key(codice_fiscale: str) -> str:
+    value = "".join(codice_fiscale.split()).upper()
+    if not value:
+        return ""
+    return hmac.new(_key(), b"cf:" + value.encode(), hashlib.sha256).hexdigest()
+
+
+def year_block(birth_year: int | None) -> str:
+    if birth_year is None:
+        return ""
+    return hmac.new(_key(), f"year:{birth_year}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _features(given: str, family: str) -> set[str]:
+    words = sorted(tokens(given) + tokens(family))  # sorted: swapped names encode alike
+    features = set()
+    for word in words:
+        padded = f"_{word}_"
+        features.update(padded[i : i + 2] for i in range(len(padded) - 1))
+        features.add("sk:" + skeleton(word))
+    return features
+
+
+def bloom(given: str, family: str, birth_year: int | None) -> str:
+    """The Bloom filter as hex, prefixed by the birth-year block: "<block>:<bits>"."""
+    bits = 0
+    key = _key()
+    for feature in _features(given, family):
+        for i in range(BLOOM_HASHES):
+            digest = hmac.new(key, f"{i}:{feature}".encode(), hashlib.sha256).digest()
+            bits |= 1 << (int.from_bytes(digest[:4], "big") % BLOOM_BITS)
+    return f"{year_block(birth_year)}:{bits:0{BLOOM_BITS // 4}x}"
+
+
+def dice(a: str, b: str) -> float:
+    x, y = int(a.split(":")[1], 16), int(b.split(":")[1], 16)
+    total = x.bit_count() + y.bit_count()
+    return 2 * (x & y).bit_count() / total if total else 0.0
+
+
+def count_unique(rows: list[tuple[int, str, str]]) -> dict:
+    """rows: (city_id, linkage_cf, linkage_bloom). Answers totals, never identities."""
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        while parent.setdefault(i, i) != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        parent[find(i)] = find(j)
+
+    by_cf: dict[str, int] = {}
+    by_block: dict[str, list[int]] = {}
+    for index, (_city, cf, bloom_hex) in enumerate(rows):
+        find(index)
+        if cf:
+            if cf in by_cf:
+                union(index, by_cf[cf])
+            else:
+                by_cf[cf] = index
+        if bloom_hex and ":" in bloom_hex:
+            by_block.setdefault(bloom_hex.split(":")[0], []).append(index)
+    for members in by_block.values():
+        for pos, i in enumerate(members):
+            for j in members[pos + 1 :]:
+                if rows[i][0] != rows[j][0] and dice(rows[i][2], rows[j][2]) >= BLOOM_THRESHOLD:
+                    union(i, j)
+    clusters: dict[int, set[int]] = {}
+    for index, (city, _cf, _b) in enumerate(rows):
+        clusters.setdefault(find(index), set()).add(city)
+    return {
+        "records": len(rows),
+        "unique_persons": len(clusters),
+        "in_several_cities": sum(1 for cities in clusters.values() if len(cities) > 1),
+    }

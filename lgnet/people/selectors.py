@@ -1,0 +1,186 @@
+"""Reads of the registry. Every read takes the membership or the city explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from lgnet.people import matching
+from lgnet.people.models import Contact, PairDecision, Person
+
+CANDIDATE_LIMIT = 200
+
+# Later apps (cases) say who else may read a person's sensitive sections.
+_sensitive_grants: list[Callable] = []
+
+
+def register_sensitive_grant(grant: Callable) -> None:
+    """grant(membership, person) -> bool: e.g. "is on the person's case team"."""
+    if grant not in _sensitive_grants:
+        _sensitive_grants.append(grant)
+
+
+def can_see_sensitive(membership, person: Person) -> bool:
+    """Vulnerabilities are shown to the city coordinator, the operator who recorded them
+    and whoever a later capability grants (the case team)."""
+    if membership is None or membership.city_id != person.city_id:
+        return False
+    if membership.can("people.sensitive"):
+        return True
+    if membership.can("people.edit") and person.registered_by_id == membership.user_id:
+        return True
+    return any(grant(membership, person) for grant in _sensitive_grants)
+
+
+def can_see_full(membership) -> bool:
+    return membership is not None and membership.can("people.view")
+
+
+def list_persons(
+    city, *, q: str = "", permit_expiring: bool = False, nationality: str = ""
+) -> QuerySet[Person]:
+    persons = Person.objects.filter(city=city).current()
+    if q:
+        folded = matching.normalised_name(q, "")
+        persons = persons.filter(
+            Q(name_search__icontains=folded)
+            | Q(codice_fiscale__iexact=q.strip())
+            | Q(match_keys__overlap=matching.keys_for(q))
+        )
+    if permit_expiring:
+        persons = persons.permit_expiring()
+    if nationality:
+        persons = persons.filter(nationalities__contains=[nationality.upper()])
+    return persons.order_by("family_names", "given_names", "id")
+
+
+def get_person_for(city, person_id: int) -> Person:
+    """A person of the city (merged records included, so old links still open)."""
+    return get_object_or_404(
+        Person.objects.select_related("city", "merged_into"), city=city, pk=person_id
+    )
+
+
+@dataclass
+class Scored:
+    person: Person
+    score: float
+    reasons: list[str]
+
+
+def candidate_of(person: Person) -> matching.Candidate:
+    return matching.Candidate(
+        given_names=person.given_names,
+        family_names=person.family_names,
+        aliases=list(person.aliases),
+        sex=person.sex,
+        birth_date=person.birth_date,
+        birth_date_precision=person.birth_date_precision,
+        nationalities=list(person.nationalities),
+        codice_fiscale=person.codice_fiscale,
+    )
+
+
+def _block(city, query: matching.Candidate) -> QuerySet[Person]:
+    """Candidates from PostgreSQL: shared name keys or similar trigrams, near birth year."""
+    name = matching.normalised_name(
+        " ".join([query.given_names, *query.aliases]), query.family_names
+    )
+    keys = matching.keys_for(query.given_names, query.family_names, *query.aliases)
+    similar = Q(match_keys__overlap=keys) if keys else Q(pk__in=[])
+    if name:
+        similar |= Q(name_search__trigram_similar=name)
+    if query.birth_date is not None:
+        year = query.birth_date.year
+        similar &= Q(birth_year__gte=year - 1, birth_year__lte=year + 1)
+    cf = query.codice_fiscale.strip().upper()
+    if cf:
+        similar |= Q(codice_fiscale__iexact=cf)
+    return (
+        Person.objects.filter(city=city, merged_into__isnull=True)
+        .filter(similar)
+        .annotate(similarity=TrigramSimilarity("name_search", name or "-"))
+        .order_by("-similarity", "id")
+    )
+
+
+def find_matches(
+    city,
+    query: matching.Candidate,
+    *,
+    limit: int = 5,
+    minimum: float = 0.3,
+    exclude: set[int] | None = None,
+) -> list[Scored]:
+    """The likely existing records for a person being registered, best first."""
+    exclude = exclude or set()
+    found = []
+    for person in _block(city, query)[:CANDIDATE_LIMIT]:
+        if person.pk in exclude:
+            continue
+        match = matching.score(query, candidate_of(person))
+        if match.score >= minimum:
+            found.append(Scored(person, match.score, match.reasons))
+    found.sort(key=lambda s: (-s.score, s.person.pk))
+    return found[:limit]
+
+
+def likely_pairs(city, *, minimum: float = matching.POSSIBLE, limit: int = 50) -> list[dict]:
+    """Pairs of records of the city that may be one person, for the review page."""
+    sql = """
+        SELECT a.id, b.id FROM people_person a
+        JOIN people_person b ON a.city_id = b.city_id AND a.id < b.id
+         AND a.match_keys && b.match_keys
+         AND b.birth_year BETWEEN a.birth_year - 1 AND a.birth_year + 1
+        WHERE a.city_id = %s AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
+        LIMIT 5000
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [city.pk])
+        pairs = cursor.fetchall()
+    decided = set(PairDecision.objects.filter(city=city).values_list("first_id", "second_id"))
+    pairs = [p for p in pairs if p not in decided]
+    ids = {i for pair in pairs for i in pair}
+    persons = Person.objects.filter(city=city).in_bulk(ids)
+    scored = []
+    for a_id, b_id in pairs:
+        a, b = persons[a_id], persons[b_id]
+        match = matching.score(candidate_of(a), candidate_of(b))
+        if match.score >= minimum:
+            scored.append({"a": a, "b": b, "score": match.score, "reasons": match.reasons})
+    scored.sort(key=lambda row: -row["score"])
+    return scored[:limit]
+
+
+def list_contacts(membership, *, person: Person | None = None) -> QuerySet[Contact]:
+    """Outreach workers see the contacts they recorded; the desk sees the city's."""
+    contacts = Contact.objects.filter(city=membership.city).select_related(
+        "site", "person", "recorded_by"
+    )
+    if not membership.can("people.view"):
+        contacts = contacts.filter(recorded_by=membership.user)
+    if person is not None:
+        contacts = contacts.filter(person=person)
+    return contacts.order_by("-occurred_at", "-id")
+
+
+def get_contact_for(membership, contact_id: int) -> Contact:
+    return get_object_or_404(list_contacts(membership), pk=contact_id)
+
+
+def network_linkage_rows(cities) -> list[tuple[int, str, str]]:
+    """Pseudonymous keys only, for the network's unique-person count (no names, no ids)."""
+    from django_scopes import scopes_disabled
+
+    # Network-wide on purpose: only HMAC keys leave this function, never a person.
+    with scopes_disabled():
+        return list(
+            Person.objects.filter(city__in=cities, merged_into__isnull=True).values_list(
+                "city_id", "linkage_cf", "linkage_bloom"
+            )
+        )

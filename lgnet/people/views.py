@@ -1,0 +1,323 @@
+"""Pages of the registry: persons, intake with live matches, contacts, duplicates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lgnet.accounts.permissions import requires
+from lgnet.core.exceptions import RuleBroken
+from lgnet.network import selectors as network_selectors
+from lgnet.people import matching, panels, selectors, services
+from lgnet.people.forms import MERGEABLE, ContactForm, HouseholdForm, LinkContactForm, PersonForm
+
+
+def _can_read_persons(request: HttpRequest) -> None:
+    membership = request.membership
+    if not (membership.can("people.view") or membership.can("people.view_minimal")):
+        raise PermissionDenied
+
+
+def _show_errors(form, error: Exception) -> None:
+    if isinstance(error, RuleBroken):
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+@requires("city.view")
+def person_list(request: HttpRequest, city_slug: str) -> HttpResponse:
+    _can_read_persons(request)
+    q = request.GET.get("q", "")[:100]
+    expiring = request.GET.get("permit") == "expiring"
+    persons = selectors.list_persons(request.city, q=q, permit_expiring=expiring)
+    page = Paginator(persons, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": q,
+        "expiring": expiring,
+        "full": selectors.can_see_full(request.membership),
+    }
+    template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
+    return render(request, template, context)
+
+
+def _matches_for(request: HttpRequest, data) -> list:
+    birth = data.get("birth_date") or None
+    year = data.get("birth_year") or ""
+    from datetime import date
+
+    try:
+        if not birth and str(year).isdigit() and 1900 <= int(year) <= 2100:
+            birth, precision = date(int(year), 1, 1), "year"
+        elif birth:
+            birth, precision = (
+                date.fromisoformat(str(birth)),
+                data.get("birth_date_precision") or "day",
+            )
+        else:
+            precision = "day"
+    except ValueError:
+        birth, precision = None, "day"
+    query = matching.Candidate(
+        given_names=data.get("given_names", "")[:150],
+        family_names=data.get("family_names", "")[:150],
+        sex=data.get("sex") or "U",
+        birth_date=birth,
+        birth_date_precision=precision,
+        nationalities=[n.upper() for n in data.getlist("nationalities")][:5]
+        if hasattr(data, "getlist")
+        else [],
+        codice_fiscale=data.get("codice_fiscale", "")[:20],
+    )
+    if len((query.given_names + query.family_names).strip()) < 3:
+        return []
+    return selectors.find_matches(request.city, query, limit=5, minimum=matching.POSSIBLE)
+
+
+@requires("people.register_minimal")
+def person_candidates(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """The live list of likely existing records while the operator types (htmx)."""
+    data = request.POST if request.method == "POST" else request.GET
+    return render(
+        request,
+        "people/person_form.html#candidates",
+        {"matches": _matches_for(request, data), "likely": matching.LIKELY},
+    )
+
+
+@requires("people.register_minimal")
+def person_create(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """Search before create: candidates show as the operator types."""
+    minimal = not request.membership.can("people.edit")
+    form = PersonForm(request.POST or None, minimal=minimal)
+    matches = []
+    if request.method == "POST":
+        matches = _matches_for(request, request.POST)
+        confirmed = request.POST.get("confirm_new") == "1"
+        likely = [m for m in matches if m.score >= matching.LIKELY]
+        if form.is_valid() and (confirmed or not likely):
+            data = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if v not in (None, "") or k in ("dwelling",)
+            }
+            try:
+                person = services.register_person(
+                    actor=request.user, city=request.city, data=data, minimal=minimal
+                )
+                messages.success(request, _("Person registered."))
+                return redirect(person)
+            except (RuleBroken, ValidationError) as error:
+                _show_errors(form, error)
+        elif form.is_valid():
+            form.add_error(
+                None,
+                _(
+                    "This person may already be registered: open the record "
+                    "below, or confirm that this is someone new."
+                ),
+            )
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "matches": matches,
+            "likely": matching.LIKELY,
+            "creating": True,
+            "ask_confirm": any(m.score >= matching.LIKELY for m in matches),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires("city.view")
+def person_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    _can_read_persons(request)
+    person = selectors.get_person_for(request.city, pk)
+    full = selectors.can_see_full(request.membership)
+    context = {
+        "person": person,
+        "full": full,
+        "sensitive": selectors.can_see_sensitive(request.membership, person),
+    }
+    if full:
+        context.update(
+            {
+                "household": person.household.select_related("relative"),
+                "contacts": selectors.list_contacts(request.membership, person=person)[:20],
+                "merges": person.merges.select_related("merged", "merged_by"),
+                "panels": panels.panels_for(request, person),
+                "household_form": HouseholdForm(),
+            }
+        )
+    return render(request, "people/person_detail.html", context)
+
+
+@requires("people.edit")
+def person_edit(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    person = selectors.get_person_for(request.city, pk)
+    if person.merged_into_id:
+        raise Http404
+    sensitive = selectors.can_see_sensitive(request.membership, person)
+    initial = {
+        name: getattr(person, name)
+        for name in PersonForm.base_fields
+        if hasattr(person, name) and name != "birth_year"
+    }
+    form = PersonForm(request.POST or None, initial=initial, sensitive=sensitive)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
+        changes = {
+            k: ("" if v is None and k in ("dwelling", "privacy_notice_language") else v)
+            for k, v in changes.items()
+        }
+        try:
+            services.update_person(actor=request.user, person=person, changes=changes)
+            messages.success(request, _("Changes saved."))
+            return redirect(person)
+        except (RuleBroken, ValidationError) as error:
+            _show_errors(form, error)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@requires("people.edit")
+def household_add(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    person = selectors.get_person_for(request.city, pk)
+    form = HouseholdForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        relative = (
+            selectors.get_person_for(request.city, data["relative"]) if data["relative"] else None
+        )
+        try:
+            services.add_household_link(
+                actor=request.user,
+                person=person,
+                relation=data["relation"],
+                relative=relative,
+                name=data["name"],
+                birth_year=data["birth_year"],
+                lives_with=data["lives_with"],
+            )
+            messages.success(request, _("Family member added."))
+        except (RuleBroken, ValidationError) as error:
+            messages.error(request, getattr(error, "message", None) or "; ".join(error.messages))
+    else:
+        messages.error(request, _("Check the family member's details."))
+    return redirect(person)
+
+
+@requires("people.merge")
+def duplicate_list(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """Pairs of records that may be one person: merge them or mark them as different."""
+    return render(
+        request, "people/duplicate_list.html", {"pairs": selectors.likely_pairs(request.city)}
+    )
+
+
+@requires("people.merge")
+def person_merge(request: HttpRequest, city_slug: str, pk: int, other: int) -> HttpResponse:
+    survivor = selectors.get_person_for(request.city, pk)
+    duplicate = selectors.get_person_for(request.city, other)
+    if survivor.merged_into_id or duplicate.merged_into_id or survivor.pk == duplicate.pk:
+        raise Http404
+    if request.method == "POST":
+        take = [name for name in request.POST.getlist("take") if name in MERGEABLE]
+        try:
+            services.merge_persons(
+                actor=request.user, survivor=survivor, duplicate=duplicate, take=take
+            )
+            messages.success(request, _("Records merged."))
+            return redirect(survivor)
+        except (RuleBroken, ValidationError) as error:
+            messages.error(request, getattr(error, "message", None) or "; ".join(error.messages))
+    rows = [
+        (
+            name,
+            survivor._meta.get_field(name).verbose_name,
+            getattr(survivor, name),
+            getattr(duplicate, name),
+        )
+        for name in MERGEABLE
+    ]
+    match = matching.score(selectors.candidate_of(survivor), selectors.candidate_of(duplicate))
+    return render(
+        request,
+        "people/person_merge.html",
+        {"survivor": survivor, "duplicate": duplicate, "rows": rows, "match": match},
+    )
+
+
+@require_POST
+@requires("people.merge")
+def person_not_same(request: HttpRequest, city_slug: str, pk: int, other: int) -> HttpResponse:
+    a = selectors.get_person_for(request.city, pk)
+    b = selectors.get_person_for(request.city, other)
+    try:
+        services.mark_not_same(actor=request.user, a=a, b=b)
+        messages.success(
+            request, _("Marked as different people: the pair will not be proposed again.")
+        )
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    return redirect("people:duplicates", city_slug=city_slug)
+
+
+@requires("contacts.record")
+def contact_list(request: HttpRequest, city_slug: str) -> HttpResponse:
+    contacts = selectors.list_contacts(request.membership)
+    page = Paginator(contacts, 50).get_page(request.GET.get("page"))
+    return render(request, "people/contact_list.html", {"page": page})
+
+
+@requires("contacts.record")
+def contact_create(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """The outreach form: fits a phone, a handful of taps, under a minute."""
+    sites = network_selectors.list_sites(request.city).filter(is_active=True)
+    form = ContactForm(request.POST or None, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None,)}
+        if not data.get("occurred_at"):
+            data.pop("occurred_at", None)
+        try:
+            services.record_contact(actor=request.user, city=request.city, data=data)
+            messages.success(request, _("Contact recorded."))
+            return redirect("people:contact_list", city_slug=city_slug)
+        except (RuleBroken, ValidationError) as error:
+            _show_errors(form, error)
+    return render(
+        request,
+        "people/contact_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires("contacts.record")
+def contact_link(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    """Link an anonymous contact to the person it turned out to be."""
+    contact = selectors.get_contact_for(request.membership, pk)
+    form = LinkContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = selectors.get_person_for(request.city, form.cleaned_data["person"])
+        try:
+            services.update_contact(actor=request.user, contact=contact, changes={"person": person})
+            messages.success(request, _("Contact linked to the person."))
+            return redirect("people:contact_list", city_slug=city_slug)
+        except (RuleBroken, ValidationError) as error:
+            _show_errors(form, error)
+    return render(request, "people/contact_link.html", {"contact": contact, "form": form})
