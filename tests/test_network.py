@@ -232,6 +232,18 @@ def test_seed_demo_is_idempotent_and_tells_the_seed_story(settings):
         sites = set(Site.objects.filter(city__slug="taranto").values_list("kind", flat=True))
         assert {"one_stop_shop", "mobile_unit", "shelter", "garden", "school"} <= sites
         assert Organisation.objects.filter(city__slug="taranto", name__icontains="ISOLA").exists()
+        from lgnet.people.models import Contact, Person
+
+        taranto = Person.objects.filter(city__slug="taranto")
+        # The 65 beneficiaries of the press release, and three of them typed twice.
+        assert taranto.count() == 68
+        assert (
+            taranto.filter(external_id__regex=r"^demo-taranto-([0-9]|[1-5][0-9]|6[0-4])$").count()
+            == 65
+        )
+        assert Contact.objects.filter(city__slug="taranto", channel="street").exists()
+        for slug in ["milano", "roma", "palermo"]:
+            assert 100 <= Person.objects.filter(city__slug=slug).count() <= 900
     for username in [
         "rete",
         "taranto.coordinatore",
@@ -286,7 +298,8 @@ def test_production_settings_pass_the_deploy_check():
         {
             "LGNET_ENV": "production",
             "SECRET_KEY": "x" * 64 + "-production-secret-for-test",
-            "ALLOWED_HOSTS": "lgnet.example.org", "LGNET_LINKAGE_KEY": "k" * 48,
+            "ALLOWED_HOSTS": "lgnet.example.org",
+            "LGNET_LINKAGE_KEY": "k" * 48,
             "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
         }
     )

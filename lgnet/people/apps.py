@@ -12,3 +12,8 @@ class PeopleConfig(AppConfig):
         from lgnet.people.demo import seed_people
 
         demo.register(30, "people", seed_people)
+
+        from lgnet.network import panels
+        from lgnet.people.network_panel import unique_persons_panel
+
+        panels.register(unique_persons_panel)

@@ -19,7 +19,7 @@ from lgnet.people.matching import skeleton, tokens
 
 BLOOM_BITS = 512
 BLOOM_HASHES = 12
-BLOOM_THRESHOLD = 0.8
+BLOOM_THRESHOLD = 0.85
 
 
 def _key() -> bytes:

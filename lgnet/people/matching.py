@@ -146,26 +146,44 @@ def _token_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     ka, kb = skeleton(a), skeleton(b)
-    if ka and ka == kb:
+    plain = JaroWinkler.similarity(a, b)
+    # A short skeleton ("al") is shared by unrelated names (Wael, Ali): ask for some
+    # spelling agreement too.
+    if ka and ka == kb and (len(ka) >= 3 or plain >= 0.7):
         return 0.95
+    for particle in _PARTICLES_LONGEST_FIRST:
+        # "Ben Amor" and "Ben Said" share only the particle: compare what follows it.
+        if a.startswith(particle) and b.startswith(particle):
+            ra, rb = a[len(particle) :], b[len(particle) :]
+            if len(ra) >= 3 and len(rb) >= 3:
+                return _token_similarity(ra, rb)
     sa, sb = strip_particle(a), strip_particle(b)
     if (sa, sb) != (a, b) and (sa == sb or skeleton(sa) == skeleton(sb)):
         return 0.93
-    return max(JaroWinkler.similarity(a, b), JaroWinkler.similarity(sa, sb) * 0.97)
+    return max(plain, JaroWinkler.similarity(sa, sb) * 0.97)
 
 
-def _best_alignment(query: list[str], record: list[str]) -> float:
-    """Mean similarity of the shorter list's words to their best partners (order-free)."""
+_PARTICLES_LONGEST_FIRST = sorted(PARTICLES - {"n"}, key=len, reverse=True)
+
+
+def _best_alignment(query: list[str], record: list[str]) -> tuple[float, float]:
+    """(mean, weakest) similarity of the shorter list's words to their best partners."""
     if not query or not record:
-        return 0.0
+        return 0.0, 0.0
     short, long_ = (query, record) if len(query) <= len(record) else (record, query)
     if len(long_) <= 5:
-        best = 0.0
+        best: tuple[float, float] = (0.0, 0.0)
         for perm in permutations(long_, len(short)):
-            total = sum(_token_similarity(a, b) for a, b in zip(short, perm, strict=True))
-            best = max(best, total / len(short))
+            sims = [_token_similarity(a, b) for a, b in zip(short, perm, strict=True)]
+            best = max(best, (sum(sims) / len(sims), min(sims)))
         return best
-    return sum(max(_token_similarity(a, b) for b in long_) for a in short) / len(short)
+    sims = [max(_token_similarity(a, b) for b in long_) for a in short]
+    return sum(sims) / len(sims), min(sims)
+
+
+def _weakest_penalty(weakest: float) -> float:
+    """One name part that clearly differs outweighs the parts that agree."""
+    return 1.0 if weakest >= 0.85 else (weakest / 0.85) ** 2
 
 
 def name_score(q: Candidate, r: Candidate) -> tuple[float, bool, bool]:
@@ -175,17 +193,18 @@ def name_score(q: Candidate, r: Candidate) -> tuple[float, bool, bool]:
     record_names = [(r.given_names, r.family_names)] + [("", alias) for alias in r.aliases]
     for given, family in record_names:
         r_given, r_family = tokens(given), tokens(family)
-        in_place = (
-            _best_alignment(q_given, r_given) * 0.45 + _best_alignment(q_family, r_family) * 0.55
-            if r_given and q_given
-            else _best_alignment(q_given + q_family, r_given + r_family)
-        )
-        crossed = (
-            _best_alignment(q_given, r_family) * 0.5 + _best_alignment(q_family, r_given) * 0.5
-        )
-        overall = _best_alignment(q_given + q_family, r_given + r_family)
-        candidates = [(in_place, False), (crossed * 0.97, True), (overall * 0.96, False)]
-        value, was_swapped = max(candidates)
+        overall_mean, overall_min = _best_alignment(q_given + q_family, r_given + r_family)
+        overall = overall_mean * _weakest_penalty(overall_min)
+        if q_given and r_given:
+            g_mean, g_min = _best_alignment(q_given, r_given)
+            f_mean, f_min = _best_alignment(q_family, r_family)
+            in_place = (0.45 * g_mean + 0.55 * f_mean) * _weakest_penalty(min(g_min, f_min))
+            x1_mean, x1_min = _best_alignment(q_given, r_family)
+            x2_mean, x2_min = _best_alignment(q_family, r_given)
+            crossed = (x1_mean + x2_mean) / 2 * _weakest_penalty(min(x1_min, x2_min))
+        else:
+            in_place, crossed = overall, 0.0
+        value, was_swapped = max((in_place, False), (crossed * 0.97, True), (overall * 0.96, False))
         if value > best:
             best, swapped = value, was_swapped and crossed > in_place
             partial = len(q_given + q_family) != len(r_given + r_family)

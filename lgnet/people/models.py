@@ -143,6 +143,12 @@ class Person(CityOwned):
             models.CheckConstraint(
                 condition=~Q(merged_into=F("id")), name="person_not_merged_into_itself"
             ),
+            # Imports and the demo name their rows: a second run finds them again.
+            models.UniqueConstraint(
+                fields=["city", "external_id"],
+                condition=~Q(external_id=""),
+                name="person_external_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
