@@ -32,7 +32,7 @@ class LegalStatus(models.TextChoices):
     SPECIAL_CASES = "special_cases", _("Special cases")
     ASYLUM_REQUEST = "asylum_request", _("Asylum request pending")
     WORK = "work", _("Work")
-    FAMILY = "family", _("Family")
+    FAMILY = "family", _("Family reasons")
     STUDY = "study", _("Study")
     MINOR = "minor_age", _("Minor age")
     OTHER = "other", _("Other")
@@ -159,3 +159,10 @@ def language_choices() -> list[tuple[str, str]]:
         ),
         key=lambda pair: pair[1],
     )
+
+
+def language_name(code: str) -> str:
+    language = pycountry.languages.get(alpha_2=code) or pycountry.languages.get(alpha_3=code)
+    if language is None:
+        return code
+    return _translator("iso639-3", (get_language() or "it")[:2]).gettext(language.name)

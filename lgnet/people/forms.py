@@ -53,7 +53,7 @@ class PersonForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices])
     birth_date = forms.DateField(
         label=_("Birth date"),
         widget=DateInput(),

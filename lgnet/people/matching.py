@@ -230,7 +230,7 @@ def birth_score(q: Candidate, r: Candidate) -> tuple[float, str]:
         return (0.85, str(_("same birth year"))) if a.year == b.year else (0.0, "")
     if "month" in coarse:
         if (a.year, a.month) == (b.year, b.month):
-            return 0.9, str(_("same birth month"))
+            return 0.9, str(_("same birth month and year"))
         return (0.5, "") if a.year == b.year else (0.0, "")
     if a.year == b.year and a.month == b.day and a.day == b.month:
         return 0.8, str(_("day and month of birth swapped"))

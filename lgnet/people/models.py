@@ -182,6 +182,25 @@ class Person(CityOwned):
             return f"~{self.birth_date.year}"
         return self.birth_date.strftime("%d/%m/%Y")
 
+    @property
+    def nationality_names(self) -> list[str]:
+        from lgnet.people.choices import country_name
+
+        return [country_name(code) for code in self.nationalities]
+
+    @property
+    def language_names(self) -> list[str]:
+        from lgnet.people.choices import language_name
+
+        return [language_name(code) for code in self.languages]
+
+    @property
+    def vulnerability_labels(self) -> list[str]:
+        from lgnet.people.choices import Vulnerability
+
+        labels = dict(Vulnerability.choices)
+        return [str(labels.get(code, code)) for code in self.vulnerabilities]
+
     def age_on(self, day: date) -> int:
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -29,3 +29,9 @@ def with_control_class(field):
 @register.filter
 def is_checkbox(field) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def is_choice_list(field) -> bool:
+    """Radio buttons and checkbox lists: a fieldset with a legend, not a label."""
+    return isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
