@@ -3,85 +3,21 @@
 Run with: pytest tests/test_browser.py -p no:xdist   (or -m browser)
 """
 
-import os
+import base64
+import re
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls made from
-# the test body (seed_demo, settings) would otherwise raise SynchronousOnlyOperation.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+import pytest
+from django_otp.oath import totp
 
-import base64  # noqa: E402
-import io  # noqa: E402
-import re  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django_otp.oath import totp  # noqa: E402
-
-playwright_sync = pytest.importorskip("playwright.sync_api")
+from tests.browser_support import (
+    BROWSER_LOCALE,
+    TIMEOUT_MS,
+    italian,
+    login,
+    path_of,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DEMO_PASSWORD = "demo-lgnet"
-TIMEOUT_MS = 15_000
-# An English browser on purpose: the UI must still open in Italian (the browser's
-# Accept-Language is ignored; only the language switch changes it).
-BROWSER_LOCALE = "en-US"
-PO_FILE = Path(__file__).resolve().parent.parent / "locale" / "it" / "LC_MESSAGES" / "django.po"
-
-
-def italian(msgid: str) -> str:
-    """The Italian msgstr of a single-line msgid in the project's catalogue."""
-    text = PO_FILE.read_text(encoding="utf-8")
-    match = re.search(rf'^msgid "{re.escape(msgid)}"\nmsgstr "(.*)"$', text, re.MULTILINE)
-    assert match and match.group(1), f"no Italian translation for {msgid!r}"
-    return match.group(1)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} not found")
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def demo(settings):
-    settings.LGNET_DEMO = True
-    call_command("seed_demo", stdout=io.StringIO())
-
-
-def login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-
-
-def path_of(page, live_server) -> str:
-    return page.url.removeprefix(live_server.url).split("?")[0]
 
 
 def sign_out_button(page):

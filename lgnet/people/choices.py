@@ -166,3 +166,37 @@ def language_name(code: str) -> str:
     if language is None:
         return code
     return _translator("iso639-3", (get_language() or "it")[:2]).gettext(language.name)
+
+
+# The languages most spoken by the people the programme serves, offered as ticks.
+COMMON_LANGUAGES = (
+    "it",
+    "en",
+    "fr",
+    "ar",
+    "es",
+    "ti",
+    "am",
+    "so",
+    "om",
+    "wo",
+    "ff",
+    "bm",
+    "ha",
+    "yo",
+    "ig",
+    "ur",
+    "bn",
+    "pa",
+    "ps",
+    "fa",
+    "uk",
+    "ru",
+    "ka",
+    "sq",
+    "tr",
+)
+
+
+def common_language_choices() -> list[tuple[str, str]]:
+    return [(code, language_name(code)) for code in COMMON_LANGUAGES]

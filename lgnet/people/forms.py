@@ -16,6 +16,7 @@ from lgnet.people.choices import (
     Relation,
     Sex,
     Vulnerability,
+    common_language_choices,
     country_choices,
     language_choices,
 )
@@ -70,8 +71,22 @@ class PersonForm(forms.Form):
     birth_date_precision = forms.ChoiceField(
         label=_("Birth date precision"), choices=Precision.choices, initial=Precision.DAY
     )
-    nationalities = forms.MultipleChoiceField(label=_("Nationalities"), required=False, choices=[])
-    languages = forms.MultipleChoiceField(label=_("Languages spoken"), required=False, choices=[])
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False, choices=[])
+    second_nationality = forms.ChoiceField(
+        label=_("Second nationality"), required=False, choices=[]
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_languages = ListField(
+        label=_("Other languages (ISO codes)"),
+        required=False,
+        max_length=60,
+        help_text=_("For example: ha, yo, ln."),
+    )
     aliases = ListField(
         label=_("Aliases and other spellings"),
         required=False,
@@ -121,18 +136,21 @@ class PersonForm(forms.Form):
         "birth_date",
         "birth_year",
         "birth_date_precision",
-        "nationalities",
+        "nationality",
+        "second_nationality",
         "languages",
+        "other_languages",
         "phone",
         "dwelling",
     )
 
     def __init__(self, *args, minimal: bool = False, sensitive: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        countries = country_choices()
+        countries = [("", "—"), *country_choices()]
         languages = language_choices()
-        self.fields["nationalities"].choices = countries
-        self.fields["languages"].choices = languages
+        self.fields["nationality"].choices = countries
+        self.fields["second_nationality"].choices = countries
+        self.fields["languages"].choices = common_language_choices()
         self.fields["privacy_notice_language"].choices = [("", "—"), *languages]
         if minimal:
             for name in list(self.fields):
@@ -152,6 +170,16 @@ class PersonForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        data["nationalities"] = [
+            code
+            for code in (data.pop("nationality", ""), data.pop("second_nationality", ""))
+            if code
+        ]
+        data["languages"] = list(
+            dict.fromkeys(
+                [*data.get("languages", []), *[c.lower() for c in data.pop("other_languages", [])]]
+            )
+        )
         year = data.pop("birth_year", None)
         if not data.get("birth_date"):
             if year:
@@ -211,6 +239,7 @@ class ContactForm(forms.Form):
     def __init__(self, *args, sites=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
+        self.fields["site"].empty_label = "—"
         self.fields["anonymous_nationality"].choices = [("", "—"), *country_choices()]
 
 

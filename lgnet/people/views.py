@@ -14,6 +14,7 @@ from lgnet.accounts.permissions import requires
 from lgnet.core.exceptions import RuleBroken
 from lgnet.network import selectors as network_selectors
 from lgnet.people import matching, panels, selectors, services
+from lgnet.people.choices import COMMON_LANGUAGES
 from lgnet.people.forms import MERGEABLE, ContactForm, HouseholdForm, LinkContactForm, PersonForm
 
 
@@ -71,9 +72,11 @@ def _matches_for(request: HttpRequest, data) -> list:
         sex=data.get("sex") or "U",
         birth_date=birth,
         birth_date_precision=precision,
-        nationalities=[n.upper() for n in data.getlist("nationalities")][:5]
-        if hasattr(data, "getlist")
-        else [],
+        nationalities=[
+            data.get(key, "").upper()[:2]
+            for key in ("nationality", "second_nationality")
+            if data.get(key)
+        ],
         codice_fiscale=data.get("codice_fiscale", "")[:20],
     )
     if len((query.given_names + query.family_names).strip()) < 3:
@@ -172,9 +175,14 @@ def person_edit(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
         for name in PersonForm.base_fields
         if hasattr(person, name) and name != "birth_year"
     }
+    nationalities = [*person.nationalities, "", ""]
+    initial["nationality"], initial["second_nationality"] = nationalities[0], nationalities[1]
+    initial["languages"] = [c for c in person.languages if c in COMMON_LANGUAGES]
+    initial["other_languages"] = [c for c in person.languages if c not in COMMON_LANGUAGES]
     form = PersonForm(request.POST or None, initial=initial, sensitive=sensitive)
     if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
+        current = {name: getattr(person, name) for name in services.PERSON_FIELDS}
+        changes = {k: v for k, v in form.cleaned_data.items() if k in current and v != current[k]}
         changes = {
             k: ("" if v is None and k in ("dwelling", "privacy_notice_language") else v)
             for k, v in changes.items()
@@ -288,7 +296,12 @@ def contact_list(request: HttpRequest, city_slug: str) -> HttpResponse:
 def contact_create(request: HttpRequest, city_slug: str) -> HttpResponse:
     """The outreach form: fits a phone, a handful of taps, under a minute."""
     sites = network_selectors.list_sites(request.city).filter(is_active=True)
-    form = ContactForm(request.POST or None, sites=sites)
+    street = not request.membership.can("people.view")  # the mobile team
+    initial = {
+        "channel": "street" if street else "desk",
+        "site": sites.filter(kind="mobile_unit" if street else "one_stop_shop").first(),
+    }
+    form = ContactForm(request.POST or None, sites=sites, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None,)}
         if not data.get("occurred_at"):

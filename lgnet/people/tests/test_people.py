@@ -399,3 +399,30 @@ def test_person_page_and_merge_page_render(client, world, login):
     assert done.status_code == 302
     old = client.get(f"/c/taranto/persons/{world.a.other_person.pk}/")
     assert b"merged into" in old.content or b"unito" in old.content.lower()
+
+
+def test_editing_a_person_keeps_untouched_lists_and_records_changes(client, world, login):
+    login(world.user("coordinator"))
+    url = f"/c/taranto/persons/{world.a.person.pk}/edit/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, [])}
+    data.update(
+        {
+            "birth_date": "1990-03-12",
+            "nationality": "GN",
+            "second_nationality": "SN",
+            "languages": ["fr", "wo"],
+            "other_languages": "ff",
+            "phone": "333 1234567",
+            "vulnerabilities": ["homelessness"],
+        }
+    )
+    data.pop("birth_year", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    world.a.person.refresh_from_db()
+    assert world.a.person.nationalities == ["GN", "SN"]
+    assert world.a.person.languages == ["fr", "wo", "ff"]
+    assert world.a.person.phone == "333 1234567"

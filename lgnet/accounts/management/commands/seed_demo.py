@@ -15,14 +15,15 @@ class Command(BaseCommand):
             "--scale",
             type=int,
             default=1,
-            help="Multiply the volumes of generated records (default 1).",
+            help="Multiply the volumes of generated records (default 1); 0 loads the "
+            "smallest demo, with Taranto's registry only.",
         )
 
     def handle(self, *args, scale: int, **options):
         if settings.PRODUCTION:
             raise CommandError("Demo data is never loaded in production.")
-        if scale < 1:
-            raise CommandError("--scale must be 1 or more.")
+        if scale < 0:
+            raise CommandError("--scale must be 0 or more.")
         # The demo spans every city, so it runs outside any tenant scope.
         with scopes_disabled(), pghistory.context(command="seed_demo"), transaction.atomic():
             for seeder in demo.seeders():
