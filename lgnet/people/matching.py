@@ -54,9 +54,13 @@ def ascii_fold(text: str) -> str:
     return anyascii(text).lower()
 
 
+# Abbreviations written in documents ("Md Rahman" is Mohammed Rahman).
+ABBREVIATIONS = {"md": "muhammad", "mohd": "muhammad", "mhd": "muhammad", "muh": "muhammad"}
+
+
 def tokens(text: str) -> list[str]:
     """Name words, with particles joined to the word that follows them."""
-    words = [w for w in re.split(r"[^a-z0-9]+", ascii_fold(text)) if w]
+    words = [ABBREVIATIONS.get(w, w) for w in re.split(r"[^a-z0-9]+", ascii_fold(text)) if w]
     joined: list[str] = []
     carry = ""
     for word in words:
@@ -105,8 +109,7 @@ def skeleton(token: str) -> str:
     return out
 
 
-def keys_for(*names: str) -> list[str]:
-    """Blocking keys stored on a person: the skeleton of every name word (3+ letters)."""
+def _skeletons(names: tuple[str, ...]) -> list[str]:
     found: set[str] = set()
     for name in names:
         for token in tokens(name):
@@ -115,6 +118,33 @@ def keys_for(*names: str) -> list[str]:
                 if len(key) >= 2:
                     found.add(key)
     return sorted(found)
+
+
+def keys_for(*names: str, birth_year: int | None = None, spread: int = 1) -> list[str]:
+    """Blocking keys stored on a person: each name word's skeleton, and each pair of them,
+    tagged with the birth years around the recorded one ("md@1990", "jl|md@1990").
+
+    A lookup asks for the keys of its own birth year only, so one GIN index lookup
+    returns the records whose names share a word (or two) and whose birth years are at
+    most ``spread`` apart, without reading the rest of the registry.
+    """
+    skeletons = _skeletons(names)[:8]
+    years = (
+        [str(birth_year + d) for d in range(-spread, spread + 1)]
+        if birth_year is not None
+        else ["?"]
+    )
+    keys = []
+    for year in years:
+        keys += [f"{s}@{year}" for s in skeletons]
+        keys += [f"{a}|{b}@{year}" for i, a in enumerate(skeletons) for b in skeletons[i + 1 :]]
+    return keys
+
+
+def query_keys(*names: str, birth_year: int | None) -> tuple[list[str], list[str]]:
+    """(pair keys, single-word keys) to look a person up by, for their birth year."""
+    keys = keys_for(*names, birth_year=birth_year, spread=0)
+    return [k for k in keys if "|" in k], [k for k in keys if "|" not in k]
 
 
 def normalised_name(given: str, family: str) -> str:

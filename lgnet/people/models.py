@@ -118,7 +118,7 @@ class Person(CityOwned):
     # Kept by the services from the fields above, for matching and network linkage.
     name_search = models.CharField(max_length=320, blank=True, editable=False)
     match_keys = ArrayField(
-        models.CharField(max_length=40), default=list, blank=True, editable=False
+        models.CharField(max_length=100), default=list, blank=True, editable=False
     )
     birth_year = models.PositiveSmallIntegerField(null=True, editable=False)
     linkage_cf = models.CharField(max_length=64, blank=True, editable=False)

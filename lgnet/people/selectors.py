@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from rapidfuzz import fuzz, process
 
 from lgnet.people import matching
 from lgnet.people.models import Contact, PairDecision, Person
 
-CANDIDATE_LIMIT = 200
+CANDIDATE_LIMIT = 300  # records read from an index block, at most
+FEW = 10  # below this many two-word matches, one-word matches are read too
+SCORED_LIMIT = 40  # records scored in full, after a fast name comparison
 
 # Later apps (cases) say who else may read a person's sensitive sections.
 _sensitive_grants: list[Callable] = []
@@ -50,7 +52,7 @@ def list_persons(
         persons = persons.filter(
             Q(name_search__icontains=folded)
             | Q(codice_fiscale__iexact=q.strip())
-            | Q(match_keys__overlap=matching.keys_for(q))
+            | Q(name_search__trigram_similar=folded)
         )
     if permit_expiring:
         persons = persons.permit_expiring()
@@ -86,27 +88,67 @@ def candidate_of(person: Person) -> matching.Candidate:
     )
 
 
-def _block(city, query: matching.Candidate) -> QuerySet[Person]:
-    """Candidates from PostgreSQL: shared name keys or similar trigrams, near birth year."""
-    name = matching.normalised_name(
-        " ".join([query.given_names, *query.aliases]), query.family_names
-    )
-    keys = matching.keys_for(query.given_names, query.family_names, *query.aliases)
-    similar = Q(match_keys__overlap=keys) if keys else Q(pk__in=[])
-    if name:
-        similar |= Q(name_search__trigram_similar=name)
-    if query.birth_date is not None:
-        year = query.birth_date.year
-        similar &= Q(birth_year__gte=year - 1, birth_year__lte=year + 1)
+def _candidate_ids(city, query: matching.Candidate) -> list[int]:
+    """Ids of the records worth scoring, from PostgreSQL's indexes, at most CANDIDATE_LIMIT.
+
+    First the records sharing two name words and the birth year (a small, precise block);
+    when that finds few, the records sharing one word. Both are GIN lookups of exact keys,
+    so the work does not grow with the registry beyond the size of a key's block.
+    """
+    names = (" ".join([query.given_names, *query.aliases]), query.family_names)
+    base = Person.objects.filter(city=city, merged_into__isnull=True)
+    year = query.birth_date.year if query.birth_date else None
+    pairs, singles = matching.query_keys(*names, birth_year=year)
+    ids: list[int] = []
+    if year is None:  # no birth date: fall back on the names' trigrams
+        folded = matching.normalised_name(*names)
+        if folded:
+            ids = list(
+                base.filter(name_search__trigram_similar=folded).values_list("id", flat=True)[
+                    :CANDIDATE_LIMIT
+                ]
+            )
+    else:
+        if pairs:
+            ids = list(
+                base.filter(match_keys__overlap=pairs).values_list("id", flat=True)[
+                    :CANDIDATE_LIMIT
+                ]
+            )
+        if len(ids) < FEW and singles:
+            ids += list(
+                base.filter(match_keys__overlap=singles)
+                .exclude(id__in=ids)
+                .values_list("id", flat=True)[: CANDIDATE_LIMIT - len(ids)]
+            )
     cf = query.codice_fiscale.strip().upper()
     if cf:
-        similar |= Q(codice_fiscale__iexact=cf)
-    return (
-        Person.objects.filter(city=city, merged_into__isnull=True)
-        .filter(similar)
-        .annotate(similarity=TrigramSimilarity("name_search", name or "-"))
-        .order_by("-similarity", "id")
-    )
+        ids += [
+            i
+            for i in base.filter(codice_fiscale__iexact=cf).values_list("id", flat=True)
+            if i not in ids
+        ]
+    return ids
+
+
+def _shortlist(city, query: matching.Candidate, ids: list[int]) -> list[Person]:
+    """The SCORED_LIMIT candidates whose folded names are closest, fetched whole."""
+    if len(ids) > SCORED_LIMIT:
+        name = matching.normalised_name(
+            " ".join([query.given_names, *query.aliases]), query.family_names
+        )
+        rows = Person.objects.filter(city=city, id__in=ids).values_list("id", "name_search")
+        best = process.extract(name, dict(rows), scorer=fuzz.token_sort_ratio, limit=SCORED_LIMIT)
+        cf = query.codice_fiscale.strip().upper()
+        keep = {key for _name, _score, key in best}
+        if cf:
+            keep |= set(
+                Person.objects.filter(id__in=ids, codice_fiscale__iexact=cf).values_list(
+                    "id", flat=True
+                )
+            )
+        ids = list(keep)
+    return list(Person.objects.filter(city=city, id__in=ids))
 
 
 def find_matches(
@@ -120,7 +162,7 @@ def find_matches(
     """The likely existing records for a person being registered, best first."""
     exclude = exclude or set()
     found = []
-    for person in _block(city, query)[:CANDIDATE_LIMIT]:
+    for person in _shortlist(city, query, _candidate_ids(city, query)):
         if person.pk in exclude:
             continue
         match = matching.score(query, candidate_of(person))
@@ -136,7 +178,6 @@ def likely_pairs(city, *, minimum: float = matching.POSSIBLE, limit: int = 50) -
         SELECT a.id, b.id FROM people_person a
         JOIN people_person b ON a.city_id = b.city_id AND a.id < b.id
          AND a.match_keys && b.match_keys
-         AND b.birth_year BETWEEN a.birth_year - 1 AND a.birth_year + 1
         WHERE a.city_id = %s AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
         LIMIT 5000
     """

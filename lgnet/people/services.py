@@ -83,8 +83,10 @@ def _derive(person: Person) -> None:
     person.name_search = matching.normalised_name(
         " ".join([person.given_names, *person.aliases]), person.family_names
     )
-    person.match_keys = matching.keys_for(person.given_names, person.family_names, *person.aliases)
     person.birth_year = person.birth_date.year if person.birth_date else None
+    person.match_keys = matching.keys_for(
+        person.given_names, person.family_names, *person.aliases, birth_year=person.birth_year
+    )
     person.linkage_cf = linkage.cf_key(person.codice_fiscale)
     person.linkage_bloom = linkage.bloom(person.given_names, person.family_names, person.birth_year)
 

@@ -97,3 +97,19 @@ def test_scores_stay_between_zero_and_one():
     for q in [person("", ""), person("A", "B", None), person("Mohamed", "Dialo")]:
         value = score(q, person("Mohamed", "Dialo")).score
         assert 0 <= value <= 1
+
+
+def test_blocking_keys_carry_the_birth_year_and_its_neighbours():
+    from lgnet.people.matching import query_keys
+
+    stored = set(keys_for("Mohamed", "Dialo", birth_year=1990))
+    pairs, singles = query_keys("Muhammad", "Diallo", birth_year=1991)  # an estimated age
+    assert set(pairs) & stored and set(singles) & stored
+    far_pairs, far_singles = query_keys("Muhammad", "Diallo", birth_year=1993)
+    assert not (set(far_pairs) | set(far_singles)) & stored
+
+
+def test_md_is_read_as_muhammad():
+    assert tokens("Md Rahman") == tokens("Muhammad Rahman")
+    match = score(person("Md", "Babu"), person("Mohammed", "Babu"))
+    assert match.score >= LIKELY
