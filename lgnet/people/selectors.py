@@ -14,8 +14,7 @@ from lgnet.people import matching
 from lgnet.people.models import Contact, PairDecision, Person
 
 CANDIDATE_LIMIT = 300  # records read from an index block, at most
-FEW = 10  # below this many two-word matches, one-word matches are read too
-SCORED_LIMIT = 40  # records scored in full, after a fast name comparison
+SCORED_LIMIT = 30  # records scored in full, after a fast name comparison
 
 # Later apps (cases) say who else may read a person's sensitive sections.
 _sensitive_grants: list[Callable] = []
@@ -91,9 +90,9 @@ def candidate_of(person: Person) -> matching.Candidate:
 def _candidate_ids(city, query: matching.Candidate) -> list[int]:
     """Ids of the records worth scoring, from PostgreSQL's indexes, at most CANDIDATE_LIMIT.
 
-    First the records sharing two name words and the birth year (a small, precise block);
-    when that finds few, the records sharing one word. Both are GIN lookups of exact keys,
-    so the work does not grow with the registry beyond the size of a key's block.
+    First the records sharing two name words and the birth year (a small, precise block),
+    then those sharing one word, until CANDIDATE_LIMIT. All are GIN lookups of exact keys
+    with a limit, so the work stays bounded however large the registry grows.
     """
     names = (" ".join([query.given_names, *query.aliases]), query.family_names)
     base = Person.objects.filter(city=city, merged_into__isnull=True)
@@ -115,12 +114,16 @@ def _candidate_ids(city, query: matching.Candidate) -> list[int]:
                     :CANDIDATE_LIMIT
                 ]
             )
-        if len(ids) < FEW and singles:
-            ids += list(
-                base.filter(match_keys__overlap=singles)
-                .exclude(id__in=ids)
-                .values_list("id", flat=True)[: CANDIDATE_LIMIT - len(ids)]
-            )
+        # Then records sharing one word, family name first: a second spelling that changed
+        # one word's skeleton still shares the other.
+        family = set(matching.query_keys(query.family_names, birth_year=year)[1])
+        for keys in ([k for k in singles if k in family], [k for k in singles if k not in family]):
+            if keys and len(ids) < CANDIDATE_LIMIT:
+                ids += list(
+                    base.filter(match_keys__overlap=keys)
+                    .exclude(id__in=ids)
+                    .values_list("id", flat=True)[: CANDIDATE_LIMIT - len(ids)]
+                )
     cf = query.codice_fiscale.strip().upper()
     if cf:
         ids += [
