@@ -317,8 +317,8 @@ def _print_tables(rows, baselines, checks, loads) -> None:
     print(
         "  precision: share of alerts (top score >= 0.8) on the true record; wrong: alerts on "
         "another record,\n  namesake: of those, on a record with the same name up to spelling; "
-        "fetch: the PostgreSQL part\n  of a call (first 200 of the block), median on 100 "
-        "queries; block: rows the block matches."
+        "read: the PostgreSQL part\n  of a call and the records it reads (at most 300), "
+        "median on 100 queries."
     )
     if baselines:
         print("\nrecordlinkage (same queries)")
