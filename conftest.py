@@ -25,6 +25,8 @@ class CityWorld:
     person: object = None
     other_person: object = None
     contact: object = None
+    case: object = None
+    service: object = None
 
 
 @dataclass
@@ -120,6 +122,17 @@ def world(db) -> World:
                 actor=recorder,
                 city=cw.city,
                 data={"channel": "street", "place": "Piazza", "outcome": "sent_to_desk"},
+            )
+        from lgnet.cases.models import ServiceType
+        from lgnet.cases.services import open_case, record_service
+
+        for cw, worker in ((a, users["caseworker"]), (b, users["outsider_caseworker"])):
+            cw.case = open_case(actor=worker, person=cw.person, opened_on=date(2024, 3, 1))
+            cw.service = record_service(
+                actor=worker,
+                case=cw.case,
+                delivered_on=date(2024, 3, 2),
+                service_type=ServiceType.objects.get(code="orientation", city=None),
             )
     return World(a, b, edition, users, memberships)
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "lgnet.network",
     "lgnet.accounts",
     "lgnet.people",
+    "lgnet.cases",
 ]
 
 MIDDLEWARE = [

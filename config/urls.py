@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("lgnet.accounts.urls")),
     path("", include("lgnet.network.urls")),
     path("", include("lgnet.people.urls")),
+    path("", include("lgnet.cases.urls")),
 ]

@@ -23,6 +23,7 @@ class Spec:
     body: Callable | None = field(default=None, compare=False)  # world -> request body
     body_refers_to_city: bool = False  # the body names an object of city A
     query: str = ""  # query string the operation needs
+    expect_conflict: bool = False  # allowed, but the state of the sample object refuses (409)
 
 
 READ_PERSONS = "people.view|people.view_minimal"
@@ -75,6 +76,12 @@ UI: dict[str, Spec] = {
     "people:contact_list": Spec("contacts.record"),
     "people:contact_create": Spec("contacts.record"),
     "people:contact_link": Spec("contacts.record", obj="contact"),
+    "cases:list": Spec("cases.view"),
+    "cases:create": Spec("cases.edit", obj="person_query"),
+    "cases:detail": Spec("cases.view", obj="case"),
+    "cases:service_add": Spec("cases.edit", method="post", obj="case"),
+    "cases:close": Spec("cases.close", method="post", obj="case"),
+    "cases:reopen": Spec("cases.close", method="post", obj="case"),
 }
 
 
@@ -193,6 +200,37 @@ API: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/contacts/{contact_id}"): Spec("contacts.record", obj="contact"),
     ("patch", "/api/v1/contacts/{contact_id}"): Spec(
         "contacts.record", obj="contact", body=lambda w: {"notes": "coperta"}
+    ),
+    ("get", "/api/v1/cases"): Spec("cases.view"),
+    ("post", "/api/v1/cases"): Spec(
+        "cases.edit",
+        body=lambda w: {"person": w.a.other_person.pk, "opened_on": "2024-01-10"},
+        body_refers_to_city=True,
+    ),
+    ("get", "/api/v1/cases/{case_id}"): Spec("cases.view", obj="case"),
+    ("patch", "/api/v1/cases/{case_id}"): Spec(
+        "cases.edit", obj="case", body=lambda w: {"areas": ["taking_in_charge", "housing"]}
+    ),
+    ("post", "/api/v1/cases/{case_id}/close"): Spec(
+        "cases.close", obj="case", body=lambda w: {"outcome": "goals_reached"}
+    ),
+    ("post", "/api/v1/cases/{case_id}/reopen"): Spec(
+        "cases.close", obj="case", body=lambda w: {}, expect_conflict=True
+    ),
+    ("get", "/api/v1/service-types"): Spec("cases.view"),
+    ("get", "/api/v1/services"): Spec("cases.view"),
+    ("post", "/api/v1/services"): Spec(
+        "cases.edit",
+        body_refers_to_city=True,
+        body=lambda w: {
+            "case": w.a.case.pk,
+            "service_type": "legal_advice",
+            "delivered_on": "2024-03-05",
+        },
+    ),
+    ("get", "/api/v1/services/{service_id}"): Spec("cases.view", obj="service"),
+    ("patch", "/api/v1/services/{service_id}"): Spec(
+        "cases.edit", obj="service", body=lambda w: {"notes": "ok"}
     ),
     ("get", "/api/v1/network/unique-persons"): Spec(
         "network.view", scope="network", query="?edition=LGNET2"

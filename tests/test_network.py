@@ -242,6 +242,11 @@ def test_seed_demo_is_idempotent_and_tells_the_seed_story(settings):
             == 65
         )
         assert Contact.objects.filter(city__slug="taranto", channel="street").exists()
+        from lgnet.cases.models import Case
+
+        in_lgnet2 = Case.objects.filter(city__slug="taranto", opened_on__year=2023)
+        # Taranto's 65 beneficiaries of LgNet2: one case each, opened in 2023.
+        assert in_lgnet2.values("person").distinct().count() == 65
         for slug in ["milano", "roma", "palermo"]:
             assert 100 <= Person.objects.filter(city__slug=slug).count() <= 900
     for username in [

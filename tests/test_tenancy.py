@@ -11,6 +11,8 @@ UNSCOPED_BY_DESIGN = {
     "accounts.membership": "read by the tenancy middleware to open the scope",
     "network.participation": "network reference data: which city is in which edition",
     "core.auditevent": "append-only log, read only through city-filtered selectors",
+    "cases.servicetype": "the network's catalogue (no city) and cities' local types",
+    "cases.casecounter": "numbering, written under a row lock by open_case only",
 }
 
 

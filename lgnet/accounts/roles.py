@@ -28,6 +28,7 @@ CASEWORK = CITY_VIEW | {
     "contacts.record",
     "cases.view",
     "cases.edit",
+    "cases.close",
     "services.record",
     "referrals.send",
     "housing.view",
@@ -53,7 +54,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         | {
             "city.manage",
             "people.sensitive",
-            "cases.close",
             "audit.view",
             "data.export",
             "data.import",
