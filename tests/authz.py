@@ -66,7 +66,7 @@ UI: dict[str, Spec] = {
     "network:site_edit": Spec("city.manage", obj="site"),
     "people:list": Spec(READ_PERSONS),
     "people:create": Spec("people.register_minimal"),
-    "people:candidates": Spec("people.register_minimal"),
+    "people:candidates": Spec("people.register_minimal", method="post"),
     "people:duplicates": Spec("people.merge"),
     "people:detail": Spec(READ_PERSONS, obj="person"),
     "people:edit": Spec("people.edit", obj="person"),

@@ -112,7 +112,9 @@ class CityScopeMiddleware:
             return self._run(request)
         city_slug = match.kwargs.get("city_slug")
         if city_slug is None or not request.user.is_authenticated:
-            if request.user.is_authenticated:
+            if request.user.is_authenticated and request.path_info.startswith("/rete/"):
+                request.membership = selectors.network_membership_of(request.user)
+            if request.user.is_authenticated and request.membership is None:
                 request.membership = (
                     selectors.membership_by_id(
                         request.user, request.session.get(SESSION_MEMBERSHIP)

@@ -74,6 +74,12 @@ def add_member(
     if role != Role.PARTNER_WORKER:
         organisation = None
     user = User.objects.filter(username=username).first()
+    if user is not None and not user.memberships.filter(city=city).exists():
+        # A city may give another role to its own users, never take over someone else's
+        # account (a user of another city, or of the network).
+        raise RuleBroken(
+            _("This username is taken. Choose another one."), field="username", status=409
+        )
     if user is None:
         user = User(username=username, first_name=first_name, last_name=last_name, email=email)
         if password:

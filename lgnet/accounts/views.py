@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -34,7 +34,7 @@ class LoginView(auth_views.LoginView):
             return super().get_success_url()
         url = reverse("accounts:otp")
         next_url = self.get_redirect_url()
-        return f"{url}?next={next_url}" if next_url else url
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
 login_view = login_not_required(LoginView.as_view())
@@ -89,11 +89,9 @@ def _base32(device: TOTPDevice) -> str:
     return b32encode(device.bin_key).decode().rstrip("=")
 
 
-password_change = second_factor_exempt(
-    auth_views.PasswordChangeView.as_view(
-        template_name="accounts/password_change.html",
-        success_url=reverse_lazy("accounts:profile"),
-    )
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_change.html",
+    success_url=reverse_lazy("accounts:profile"),
 )
 
 

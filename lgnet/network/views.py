@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lgnet.accounts.permissions import requires
 from lgnet.core.exceptions import RuleBroken
-from lgnet.network import selectors, services
+from lgnet.network import panels, selectors, services
 from lgnet.network.forms import (
     AgreementForm,
     CityForm,
@@ -68,6 +68,7 @@ def network_home(request: HttpRequest) -> HttpResponse:
             "participations": selectors.participations_of(edition) if edition else [],
             "totals": selectors.edition_totals(edition) if edition else {},
             "editions": selectors.list_editions(),
+            "panels": panels.panels_for(request, edition) if edition else [],
         },
     )
 

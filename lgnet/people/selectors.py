@@ -182,6 +182,8 @@ def likely_pairs(city, *, minimum: float = matching.POSSIBLE, limit: int = 50) -
         JOIN people_person b ON a.city_id = b.city_id AND a.id < b.id
          AND a.match_keys && b.match_keys
         WHERE a.city_id = %s AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
+          AND NOT EXISTS (SELECT 1 FROM people_pairdecision d
+                          WHERE d.first_id = a.id AND d.second_id = b.id)
         LIMIT 5000
     """
     with connection.cursor() as cursor:
@@ -204,7 +206,7 @@ def likely_pairs(city, *, minimum: float = matching.POSSIBLE, limit: int = 50) -
 def list_contacts(membership, *, person: Person | None = None) -> QuerySet[Contact]:
     """Outreach workers see the contacts they recorded; the desk sees the city's."""
     contacts = Contact.objects.filter(city=membership.city).select_related(
-        "site", "person", "recorded_by"
+        "city", "site", "person", "recorded_by"
     )
     if not membership.can("people.view"):
         contacts = contacts.filter(recorded_by=membership.user)

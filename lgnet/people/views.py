@@ -35,8 +35,10 @@ def _show_errors(form, error: Exception) -> None:
 @requires("city.view")
 def person_list(request: HttpRequest, city_slug: str) -> HttpResponse:
     _can_read_persons(request)
-    q = request.GET.get("q", "")[:100]
-    expiring = request.GET.get("permit") == "expiring"
+    # Searches by name are POSTed: names must not end up in URLs and access logs.
+    data = request.POST if request.method == "POST" else request.GET
+    q = _clean_text(data.get("q", ""))[:100]
+    expiring = data.get("permit") == "expiring"
     persons = selectors.list_persons(request.city, q=q, permit_expiring=expiring)
     page = Paginator(persons, 50).get_page(request.GET.get("page"))
     context = {
@@ -47,6 +49,11 @@ def person_list(request: HttpRequest, city_slug: str) -> HttpResponse:
     }
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)
+
+
+def _clean_text(value: str) -> str:
+    """Typed text without the characters PostgreSQL cannot store (NUL)."""
+    return (value or "").replace("\x00", "")
 
 
 def _matches_for(request: HttpRequest, data) -> list:
@@ -67,8 +74,8 @@ def _matches_for(request: HttpRequest, data) -> list:
     except ValueError:
         birth, precision = None, "day"
     query = matching.Candidate(
-        given_names=data.get("given_names", "")[:150],
-        family_names=data.get("family_names", "")[:150],
+        given_names=_clean_text(data.get("given_names", ""))[:150],
+        family_names=_clean_text(data.get("family_names", ""))[:150],
         sex=data.get("sex") or "U",
         birth_date=birth,
         birth_date_precision=precision,
@@ -77,17 +84,18 @@ def _matches_for(request: HttpRequest, data) -> list:
             for key in ("nationality", "second_nationality")
             if data.get(key)
         ],
-        codice_fiscale=data.get("codice_fiscale", "")[:20],
+        codice_fiscale=_clean_text(data.get("codice_fiscale", ""))[:20],
     )
     if len((query.given_names + query.family_names).strip()) < 3:
         return []
     return selectors.find_matches(request.city, query, limit=5, minimum=matching.POSSIBLE)
 
 
+@require_POST
 @requires("people.register_minimal")
 def person_candidates(request: HttpRequest, city_slug: str) -> HttpResponse:
     """The live list of likely existing records while the operator types (htmx)."""
-    data = request.POST if request.method == "POST" else request.GET
+    data = request.POST
     return render(
         request,
         "people/person_form.html#candidates",
@@ -181,6 +189,10 @@ def person_edit(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     initial["other_languages"] = [c for c in person.languages if c not in COMMON_LANGUAGES]
     form = PersonForm(request.POST or None, initial=initial, sensitive=sensitive)
     if request.method == "POST" and form.is_valid():
+        # The form shows two nationalities; the API may have recorded more: keep them.
+        form.cleaned_data["nationalities"] = list(
+            dict.fromkeys([*form.cleaned_data["nationalities"], *person.nationalities[2:]])
+        )
         current = {name: getattr(person, name) for name in services.PERSON_FIELDS}
         changes = {k: v for k, v in form.cleaned_data.items() if k in current and v != current[k]}
         changes = {
