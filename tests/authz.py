@@ -189,6 +189,7 @@ API: dict[tuple[str, str], Spec] = {
         },
     ),
     ("get", "/api/v1/persons/{person_id}"): Spec(READ_PERSONS, obj="person"),
+    ("get", "/api/v1/persons/{person_id}/access-log"): Spec("audit.view", obj="person"),
     ("patch", "/api/v1/persons/{person_id}"): Spec(
         "people.edit", obj="person", body=lambda w: {"phone": "333 000"}
     ),

@@ -96,3 +96,42 @@ def test_login_keeps_the_whole_next_address(client, world, settings):
         },
     )
     assert "permit%3Dexpiring" in response["Location"]
+
+
+def test_sensitive_reads_are_logged_and_shown_to_the_auditor(client, world, login):
+    from lgnet.core.models import AccessLog
+
+    login(world.user("coordinator"))
+    client.get(f"/c/taranto/persons/{world.a.person.pk}/")
+    with scopes_disabled():
+        entry = AccessLog.objects.get(person_id=world.a.person.pk)
+    assert entry.user == world.user("coordinator") and entry.what == "vulnerabilities"
+    assert entry.outside_team  # the coordinator reads as coordinator, not as team member
+    client.logout()
+    login(world.user("auditor"))
+    page = client.get(f"/c/taranto/persons/{world.a.person.pk}/")
+    assert b'data-testid="access-log"' in page.content and b"coordinator" in page.content
+    with scopes_disabled():  # the auditor sees the log but reads no vulnerability
+        assert AccessLog.objects.filter(person_id=world.a.person.pk).count() == 1
+
+
+def test_the_recorder_alone_no_longer_sees_vulnerabilities(world):
+    from lgnet.people.selectors import can_see_sensitive
+
+    with scopes_disabled():
+        other = world.a.other_person  # registered by the caseworker, no case
+        assert not can_see_sensitive(world.memberships["caseworker"], other)
+        assert can_see_sensitive(world.memberships["caseworker"], world.a.person)  # team
+
+
+def test_api_reads_of_vulnerabilities_are_logged_and_listed(client, world, bearer):
+    url = f"/api/v1/persons/{world.a.person.pk}"
+    listing = client.get("/api/v1/persons", headers=bearer("coordinator")).json()
+    assert all(p["vulnerabilities"] is None for p in listing["items"])  # never in lists
+    assert client.get(url, headers=bearer("coordinator")).json()["vulnerabilities"] == [
+        "homelessness"
+    ]
+    log = client.get(url + "/access-log", headers=bearer("auditor")).json()
+    assert log["count"] == 1
+    assert log["items"][0]["user"] == "coordinator" and log["items"][0]["channel"] == "api"
+    assert client.get(url + "/access-log", headers=bearer("caseworker")).status_code == 403

@@ -143,7 +143,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
     )
 
 
-@router.get("/auth/tokens", response=list[TokenInfoOut], summary="Your API tokens")
+@router.get("/auth/tokens", response={200: list[TokenInfoOut], **ERRORS}, summary="Your API tokens")
 @paginate(LimitOffsetPagination)
 def token_list(request: HttpRequest):
     return selectors.tokens_of(request.user)
@@ -155,7 +155,11 @@ def token_revoke(request: HttpRequest, token_id: int):
     return services.revoke_token(token=token, actor=request.user)
 
 
-@router.get("/me", response=MeOut, summary="The caller, its membership and its capabilities")
+@router.get(
+    "/me",
+    response={200: MeOut, 401: ErrorOut},
+    summary="The caller, its membership and its capabilities",
+)
 def me(request: HttpRequest):
     user = request.user
     return {
@@ -166,7 +170,9 @@ def me(request: HttpRequest):
     }
 
 
-@router.get("/memberships", response=list[MembershipOut], summary="The users of your city")
+@router.get(
+    "/memberships", response={200: list[MembershipOut], **ERRORS}, summary="The users of your city"
+)
 @paginate(LimitOffsetPagination)
 def membership_list(request: HttpRequest):
     need(request, "city.manage")

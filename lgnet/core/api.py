@@ -1,13 +1,16 @@
 """What every API router shares: authentication, capability checks, the error format."""
 
+from functools import wraps
+from inspect import iscoroutinefunction
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security.http import HttpBearer
 from ninja.utils import check_csrf
@@ -41,6 +44,19 @@ class MembershipAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover
         return None
+
+
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def patch_field(**constraints: Any) -> Any:
+    """A PATCH field that may be left out (no change) but not sent as null.
+
+    For columns that cannot be empty: an explicit null answers 400 instead of reaching
+    the model, and the published schema does not offer null.
+    """
+    return Field(None, json_schema_extra=_no_default, **constraints)
 
 
 def need(request: HttpRequest, capability: str) -> None:
@@ -113,6 +129,51 @@ def install_error_handlers(api: NinjaAPI) -> None:
             _("A value cannot be stored: check the characters and the size of the numbers."),
         )
 
+    @api.exception_handler(IntegrityError)
+    def on_integrity(request, exc: IntegrityError):
+        # A uniqueness or reference rule the services did not check first.
+        return _error(api, request, 409, _("This conflicts with a record that exists already."))
+
     @api.exception_handler(HttpError)
     def on_http(request, exc: HttpError):
         return _error(api, request, exc.status_code, str(exc))
+
+    _json_method_not_allowed(api)
+
+
+def _json_method_not_allowed(api: NinjaAPI) -> None:
+    """ninja answers a wrong method with a plain-text 405 and offers no handler for it:
+    wrap the API's URL views so that answer has the error format too."""
+    build_urls = getattr(api, "_get_urls", None)
+    if build_urls is None:  # pragma: no cover - a ninja without this hook keeps its 405
+        return
+
+    def wrap(view):
+        if iscoroutinefunction(view) or getattr(view, "_lgnet_json_405", False):
+            return view
+
+        @wraps(view)
+        def json_405(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code != 405 or response.get("Content-Type", "").startswith(
+                "application/json"
+            ):
+                return response
+            allowed = ", ".join(sorted(m.strip() for m in response.get("Allow", "").split(",")))
+            answer = _error(
+                api, request, 405, _("Method not allowed: use %(methods)s.") % {"methods": allowed}
+            )
+            answer["Allow"] = allowed
+            return answer
+
+        json_405._lgnet_json_405 = True
+        return json_405
+
+    def get_urls():
+        patterns = build_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = wrap(pattern.callback)
+        return patterns
+
+    api._get_urls = get_urls

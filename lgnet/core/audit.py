@@ -28,3 +28,25 @@ def record(
         target_id=str(target.pk) if target is not None else "",
         data=data or {},
     )
+
+
+def log_sensitive_read(
+    *,
+    membership: Any,
+    person: models.Model,
+    what: str,
+    channel: str = "web",
+    outside_team: bool = False,
+) -> None:
+    """Record that a user read a person's sensitive section (no personal data stored)."""
+    from lgnet.core.models import AccessLog
+
+    AccessLog.objects.create(
+        user=membership.user,
+        membership_id=membership.pk,
+        city_id=person.city_id,
+        person_id=person.pk,
+        what=what,
+        channel=channel,
+        outside_team=outside_team,
+    )

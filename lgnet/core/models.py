@@ -71,3 +71,43 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class AccessLog(models.Model):
+    """A read of a person's sensitive sections, or an export of personal data.
+
+    Append-only (the database refuses updates and deletes); shown to the city coordinator
+    and the auditor as "who saw this file".
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    membership_id = models.BigIntegerField(_("membership"), null=True, blank=True)
+    city = models.ForeignKey(
+        "network.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("city")
+    )
+    person_id = models.BigIntegerField(_("person"))
+    what = models.CharField(_("what"), max_length=60)
+    channel = models.CharField(_("from"), max_length=10, default="web")
+    outside_team = models.BooleanField(_("outside the case team"), default=False)
+
+    objects = ScopedManager(city="city")
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["city", "person_id", "-at"]),
+            models.Index(fields=["city", "-at"]),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.what}"

@@ -2,17 +2,23 @@
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from lgnet.core.api import ErrorOut, need
+from lgnet.core.api import ErrorOut, need, patch_field
 from lgnet.network import selectors, services
 from lgnet.network.models import City, Organisation, Site
 
 router = Router(tags=["network"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+INT_MAX = 2_147_483_647  # PostgreSQL integer
+
+# Both models call their choices "Kind": the OpenAPI document needs one name for each.
+OrganisationKind = StrEnum("OrganisationKind", {k.name: k.value for k in Organisation.Kind})
+SiteKind = StrEnum("SiteKind", {k.name: k.value for k in Site.Kind})
 
 
 class EditionOut(Schema):
@@ -33,20 +39,20 @@ class EditionIn(Schema):
     name: str = Field(max_length=200)
     starts_on: date
     ends_on: date
-    fund: str = ""
+    fund: str = Field("", max_length=120)
 
 
 class EditionPatch(Schema):
-    name: str | None = Field(None, max_length=200)
-    starts_on: date | None = None
-    ends_on: date | None = None
-    fund: str | None = None
+    name: str = patch_field(max_length=200)
+    starts_on: date = patch_field()
+    ends_on: date = patch_field()
+    fund: str = patch_field(max_length=120)
 
 
 class ParticipationIn(Schema):
-    city: str
+    city: str = Field(max_length=40)
     budget: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-    target_beneficiaries: int | None = Field(None, ge=0)
+    target_beneficiaries: int | None = Field(None, ge=0, le=INT_MAX)
 
 
 class CityOut(Schema):
@@ -62,20 +68,20 @@ class CityIn(Schema):
     name: str = Field(max_length=120)
     istat_code: str = Field(max_length=6)
     region: str = Field(max_length=60)
-    controller: str = ""
+    controller: str = Field("", max_length=200)
 
 
 class CityPatch(Schema):
-    name: str | None = Field(None, max_length=120)
-    region: str | None = Field(None, max_length=60)
-    controller: str | None = None
+    name: str = patch_field(max_length=120)
+    region: str = patch_field(max_length=60)
+    controller: str = patch_field(max_length=200)
 
 
 class OrganisationOut(Schema):
     id: int
     city: str = Field(alias="city.slug")
     name: str
-    kind: Organisation.Kind
+    kind: OrganisationKind
     tax_code: str
     email: str
     phone: str
@@ -84,7 +90,7 @@ class OrganisationOut(Schema):
 
 class OrganisationIn(Schema):
     name: str = Field(min_length=1, max_length=200)
-    kind: Organisation.Kind
+    kind: OrganisationKind
     tax_code: str = Field("", max_length=16)
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
@@ -92,12 +98,12 @@ class OrganisationIn(Schema):
 
 
 class OrganisationPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    kind: Organisation.Kind | None = None
-    tax_code: str | None = Field(None, max_length=16)
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=40)
-    is_active: bool | None = None
+    name: str = patch_field(min_length=1, max_length=200)
+    kind: OrganisationKind = patch_field()
+    tax_code: str = patch_field(max_length=16)
+    email: str = patch_field(max_length=254)
+    phone: str = patch_field(max_length=40)
+    is_active: bool = patch_field()
 
 
 class AgreementOut(Schema):
@@ -119,10 +125,10 @@ class AgreementIn(Schema):
 
 
 class AgreementPatch(Schema):
-    organisation: int | None = None
-    title: str | None = Field(None, min_length=1, max_length=200)
-    scope: str | None = None
-    starts_on: date | None = None
+    organisation: int = patch_field()
+    title: str = patch_field(min_length=1, max_length=200)
+    scope: str = patch_field()
+    starts_on: date = patch_field()
     ends_on: date | None = None
 
 
@@ -130,7 +136,7 @@ class SiteOut(Schema):
     id: int
     city: str = Field(alias="city.slug")
     name: str
-    kind: Site.Kind
+    kind: SiteKind
     organisation: int | None = Field(None, alias="organisation_id")
     address: str
     is_active: bool
@@ -138,18 +144,18 @@ class SiteOut(Schema):
 
 class SiteIn(Schema):
     name: str = Field(min_length=1, max_length=200)
-    kind: Site.Kind
+    kind: SiteKind
     organisation: int | None = None
     address: str = Field("", max_length=250)
     is_active: bool = True
 
 
 class SitePatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    kind: Site.Kind | None = None
+    name: str = patch_field(min_length=1, max_length=200)
+    kind: SiteKind = patch_field()
     organisation: int | None = None
-    address: str | None = Field(None, max_length=250)
-    is_active: bool | None = None
+    address: str = patch_field(max_length=250)
+    is_active: bool = patch_field()
 
 
 def _changes(request: HttpRequest, payload: Schema, *, partial: bool) -> dict:
@@ -166,7 +172,7 @@ def _changes(request: HttpRequest, payload: Schema, *, partial: bool) -> dict:
 # Editions and cities: the network's reference data.
 
 
-@router.get("/editions", response=list[EditionOut], summary="List editions")
+@router.get("/editions", response={200: list[EditionOut], **ERRORS}, summary="List editions")
 @paginate(LimitOffsetPagination)
 def edition_list(request: HttpRequest):
     need(request, "editions.view")
@@ -213,7 +219,7 @@ def edition_city_set(request: HttpRequest, code: str, payload: ParticipationIn):
     return selectors.list_editions().prefetch_related("participations__city").get(pk=edition.pk)
 
 
-@router.get("/cities", response=list[CityOut], summary="List the cities")
+@router.get("/cities", response={200: list[CityOut], **ERRORS}, summary="List the cities")
 @paginate(LimitOffsetPagination)
 def city_list(request: HttpRequest):
     need(request, "editions.view")
@@ -244,9 +250,9 @@ def city_update(request: HttpRequest, slug: str, payload: CityPatch):
 # Organisations, agreements and sites: the caller's city only.
 
 
-@router.get("/organisations", response=list[OrganisationOut])
+@router.get("/organisations", response={200: list[OrganisationOut], **ERRORS})
 @paginate(LimitOffsetPagination)
-def organisation_list(request: HttpRequest, kind: Organisation.Kind | None = None):
+def organisation_list(request: HttpRequest, kind: OrganisationKind | None = None):
     need(request, "city.view")
     organisations = selectors.list_organisations(request.city).select_related("city")
     if kind is not None:
@@ -281,7 +287,7 @@ def organisation_update(request: HttpRequest, organisation_id: int, payload: Org
     )
 
 
-@router.get("/agreements", response=list[AgreementOut])
+@router.get("/agreements", response={200: list[AgreementOut], **ERRORS})
 @paginate(LimitOffsetPagination)
 def agreement_list(request: HttpRequest):
     need(request, "city.view")
@@ -315,9 +321,9 @@ def agreement_update(request: HttpRequest, agreement_id: int, payload: Agreement
     )
 
 
-@router.get("/sites", response=list[SiteOut])
+@router.get("/sites", response={200: list[SiteOut], **ERRORS})
 @paginate(LimitOffsetPagination)
-def site_list(request: HttpRequest, kind: Site.Kind | None = None):
+def site_list(request: HttpRequest, kind: SiteKind | None = None):
     need(request, "city.view")
     sites = selectors.list_sites(request.city).select_related("city")
     if kind is not None:

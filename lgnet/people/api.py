@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from lgnet.core.api import ErrorOut, need
+from lgnet.core.api import ErrorOut, need, patch_field
 from lgnet.core.exceptions import RuleBroken
 from lgnet.network import selectors as network_selectors
 from lgnet.people import matching, selectors, services
@@ -71,7 +71,9 @@ MINIMAL_OUT = {
 }
 
 
-def person_out(request: HttpRequest, person) -> dict:
+def person_out(request: HttpRequest, person, *, detail: bool = False) -> dict:
+    """A person as the caller may see them. Vulnerabilities come only with a single person's
+    read (never in lists), and that read is logged."""
     data = {
         "id": person.pk,
         "city": request.city.slug,
@@ -103,7 +105,9 @@ def person_out(request: HttpRequest, person) -> dict:
             "merged_into": person.merged_into_id,
         }
     )
-    if selectors.can_see_sensitive(request.membership, person):
+    if detail and selectors.read_sensitive(
+        request.membership, person, what="vulnerabilities", channel="api"
+    ):
         data["vulnerabilities"] = person.vulnerabilities
     return data
 
@@ -131,22 +135,25 @@ class PersonIn(Schema):
 
 
 class PersonPatch(Schema):
-    given_names: str | None = Field(None, min_length=1, max_length=150)
-    family_names: str | None = Field(None, min_length=1, max_length=150)
-    sex: Sex | None = None
-    birth_date: date | None = None
-    birth_date_precision: Precision | None = None
-    nationalities: list[str] | None = Field(None, max_length=5)
-    languages: list[str] | None = Field(None, max_length=10)
-    aliases: list[str] | None = Field(None, max_length=10)
+    """Left out: unchanged. Text fields and dates that may be empty take null to clear them;
+    the others refuse null (send [] to empty a list)."""
+
+    given_names: str = patch_field(min_length=1, max_length=150)
+    family_names: str = patch_field(min_length=1, max_length=150)
+    sex: Sex = patch_field()
+    birth_date: date = patch_field()
+    birth_date_precision: Precision = patch_field()
+    nationalities: list[str] = patch_field(max_length=5)
+    languages: list[str] = patch_field(max_length=10)
+    aliases: list[str] = patch_field(max_length=10)
     original_script_name: str | None = Field(None, max_length=200)
     codice_fiscale: str | None = Field(None, max_length=20)
-    legal_status: LegalStatus | None = None
+    legal_status: LegalStatus = patch_field()
     permit_number: str | None = Field(None, max_length=40)
     permit_expiry: date | None = None
     phone: str | None = Field(None, max_length=40)
     dwelling: Dwelling | None = None
-    vulnerabilities: list[str] | None = Field(None, max_length=20)
+    vulnerabilities: list[str] = patch_field(max_length=20)
     privacy_notice_on: date | None = None
     privacy_notice_language: str | None = Field(None, max_length=3)
 
@@ -218,9 +225,9 @@ class ContactPatch(Schema):
     anonymous_sex: Sex | None = None
     anonymous_age_band: AgeBand | None = None
     anonymous_nationality: str | None = Field(None, max_length=2)
-    needs: list[Need] | None = None
-    help_given: list[Help] | None = None
-    outcome: Outcome | None = None
+    needs: list[Need] = patch_field()
+    help_given: list[Help] = patch_field()
+    outcome: Outcome = patch_field()
     notes: str | None = Field(None, max_length=2000)
 
 
@@ -252,7 +259,7 @@ def _person_reader(request: HttpRequest) -> None:
         need(request, "people.view")
 
 
-@router.get("/persons", response=list[PersonOut], summary="Persons of your city")
+@router.get("/persons", response={200: list[PersonOut], **ERRORS}, summary="Persons of your city")
 @paginate(LimitOffsetPagination)
 def person_list(
     request: HttpRequest,
@@ -297,7 +304,7 @@ def person_create(request: HttpRequest, payload: PersonIn):
     person = services.register_person(
         actor=request.user, city=request.city, data=data, minimal=minimal
     )
-    return Status(201, person_out(request, person))
+    return Status(201, person_out(request, person, detail=True))
 
 
 @router.post(
@@ -337,7 +344,7 @@ def person_match(request: HttpRequest, payload: MatchIn):
 @router.get("/persons/{person_id}", response={200: PersonOut, **ERRORS})
 def person_detail(request: HttpRequest, person_id: int):
     _person_reader(request)
-    return person_out(request, selectors.get_person_for(request.city, person_id))
+    return person_out(request, selectors.get_person_for(request.city, person_id), detail=True)
 
 
 @router.patch("/persons/{person_id}", response={200: PersonOut, **ERRORS})
@@ -360,7 +367,7 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonPatch):
             "You may not change this person's vulnerabilities.", field="vulnerabilities", status=403
         )
     person = services.update_person(actor=request.user, person=person, changes=changes)
-    return person_out(request, person)
+    return person_out(request, person, detail=True)
 
 
 def _contact_refs(request: HttpRequest, data: dict) -> dict:
@@ -376,7 +383,7 @@ def _contact_refs(request: HttpRequest, data: dict) -> dict:
     return data
 
 
-@router.get("/contacts", response=list[ContactOut], summary="First contacts")
+@router.get("/contacts", response={200: list[ContactOut], **ERRORS}, summary="First contacts")
 @paginate(LimitOffsetPagination)
 def contact_list(request: HttpRequest):
     need(request, "contacts.record")
@@ -418,3 +425,22 @@ def unique_persons(request: HttpRequest, edition: str = Query(..., max_length=20
     cities = [p.city_id for p in chosen.participations.all()]
     counts = linkage.count_unique(selectors.network_linkage_rows(cities))
     return {"edition": chosen.code, "cities": len(cities), **counts}
+
+
+class AccessOut(Schema):
+    user: str = Field(alias="user.username")
+    at: datetime
+    what: str
+    channel: str
+    outside_team: bool
+
+
+@router.get(
+    "/persons/{person_id}/access-log",
+    response={200: list[AccessOut], **ERRORS},
+    summary="Who read this person's sensitive data (city coordinator, auditor)",
+)
+@paginate(LimitOffsetPagination)
+def person_access_log(request: HttpRequest, person_id: int):
+    need(request, "audit.view")
+    return selectors.access_log_of(selectors.get_person_for(request.city, person_id))

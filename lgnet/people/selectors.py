@@ -27,15 +27,33 @@ def register_sensitive_grant(grant: Callable) -> None:
 
 
 def can_see_sensitive(membership, person: Person) -> bool:
-    """Vulnerabilities are shown to the city coordinator, the operator who recorded them
-    and whoever a later capability grants (the case team)."""
+    """Vulnerabilities are shown to the city coordinator and to whoever a later capability
+    grants (the case team), as DESIGN §3 says."""
     if membership is None or membership.city_id != person.city_id:
         return False
     if membership.can("people.sensitive"):
         return True
-    if membership.can("people.edit") and person.registered_by_id == membership.user_id:
-        return True
     return any(grant(membership, person) for grant in _sensitive_grants)
+
+
+def read_sensitive(membership, person: Person, *, what: str, channel: str = "web") -> bool:
+    """Whether the sensitive section may be shown; when it is, the read is logged."""
+    if not can_see_sensitive(membership, person):
+        return False
+    from lgnet.core import audit
+
+    team = any(grant(membership, person) for grant in _sensitive_grants)
+    audit.log_sensitive_read(
+        membership=membership, person=person, what=what, channel=channel, outside_team=not team
+    )
+    return True
+
+
+def access_log_of(person: Person):
+    """Who read this person's sensitive sections, newest first."""
+    from lgnet.core.models import AccessLog
+
+    return AccessLog.objects.filter(city=person.city, person_id=person.pk).select_related("user")
 
 
 def can_see_full(membership) -> bool:

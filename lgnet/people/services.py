@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,6 +67,10 @@ CONTACT_FIELDS = (
 )
 
 
+# Contacts are recorded as they happen; anything older is a typing or clock mistake.
+EARLIEST_CONTACT_YEAR = 2000
+
+
 def _normalise_birth_date(person: Person) -> None:
     """A year-only date is stored as 1 January, a month-only one as the 1st."""
     if person.birth_date is None:
@@ -102,12 +106,13 @@ def _validate(person: Person) -> None:
             setattr(person, name, clean(getattr(person, name)))
         except ValidationError as error:
             errors[name] = error.messages
+    person.vulnerabilities = list(person.vulnerabilities or [])
     wrong = set(person.vulnerabilities) - set(Vulnerability.values)
     if wrong:
         errors["vulnerabilities"] = [
             _("Unknown vulnerability codes: %(codes)s") % {"codes": ", ".join(sorted(wrong))}
         ]
-    person.aliases = [a.strip() for a in person.aliases if a and a.strip()]
+    person.aliases = [a.strip() for a in person.aliases or [] if a and a.strip()]
     if person.birth_date and person.birth_date > timezone.localdate():
         errors["birth_date"] = [_("The birth date is in the future.")]
     if person.birth_date and person.birth_date.year < 1900:
@@ -137,7 +142,20 @@ def register_person(*, actor: Any, city, data: dict, minimal: bool = False) -> P
         person.privacy_notice_by = actor
     _validate(person)
     _derive(person)
-    person.save()
+    duplicate_id = RuleBroken(
+        _("A person with this external id exists already."), field="external_id", status=409
+    )
+    # full_clean() leaves out the city, so the per-city uniqueness is checked here.
+    if (
+        person.external_id
+        and Person.objects.filter(city=city, external_id=person.external_id).exists()
+    ):
+        raise duplicate_id
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as error:  # a concurrent registration with the same id
+        raise duplicate_id from error
     audit.record(actor=actor, target=person, action="person.registered")
     return person
 
@@ -179,10 +197,18 @@ def _check_contact(contact: Contact) -> None:
             contact.anonymous_nationality = clean_countries([contact.anonymous_nationality])[0]
         except ValidationError as error:
             errors["anonymous_nationality"] = error.messages
-    if contact.occurred_at and contact.occurred_at > timezone.now() + timezone.timedelta(minutes=5):
-        errors["occurred_at"] = [_("The contact cannot be in the future.")]
+    if contact.occurred_at:
+        if timezone.is_naive(contact.occurred_at):  # read as local time, as forms do
+            contact.occurred_at = timezone.make_aware(contact.occurred_at)
+        # Before converting to UTC: year 1 with a positive offset would become year 0.
+        if contact.occurred_at.year < EARLIEST_CONTACT_YEAR:
+            errors["occurred_at"] = [_("The date of the contact is too far in the past.")]
+        elif contact.occurred_at > timezone.now() + timezone.timedelta(minutes=5):
+            errors["occurred_at"] = [_("The contact cannot be in the future.")]
     from lgnet.people.choices import Help, Need
 
+    contact.needs = list(contact.needs or [])
+    contact.help_given = list(contact.help_given or [])
     if set(contact.needs) - set(Need.values):
         errors["needs"] = [_("Unknown need.")]
     if set(contact.help_given) - set(Help.values):

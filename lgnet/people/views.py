@@ -157,7 +157,7 @@ def person_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse
     context = {
         "person": person,
         "full": full,
-        "sensitive": selectors.can_see_sensitive(request.membership, person),
+        "sensitive": selectors.read_sensitive(request.membership, person, what="vulnerabilities"),
     }
     if full:
         context.update(
@@ -166,6 +166,9 @@ def person_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse
                 "contacts": selectors.list_contacts(request.membership, person=person)[:20],
                 "merges": person.merges.select_related("merged", "merged_by"),
                 "panels": panels.panels_for(request, person),
+                "access_log": selectors.access_log_of(person)[:50]
+                if request.membership.can("audit.view")
+                else None,
                 "household_form": HouseholdForm(),
             }
         )
