@@ -135,3 +135,18 @@ def test_api_reads_of_vulnerabilities_are_logged_and_listed(client, world, beare
     assert log["count"] == 1
     assert log["items"][0]["user"] == "coordinator" and log["items"][0]["channel"] == "api"
     assert client.get(url + "/access-log", headers=bearer("caseworker")).status_code == 403
+
+
+def test_a_new_user_gets_a_one_time_password_to_sign_in_with(client, world, login, settings):
+    login(world.user("coordinator"))
+    client.post("/c/taranto/users/", {"username": "nuova.operatrice", "role": "caseworker"})
+    page = client.get("/c/taranto/users/")
+    password = page.context["new_password"][1]
+    assert client.get("/c/taranto/users/").context["new_password"] is None  # shown once
+    client.logout()
+    settings.LGNET_DEMO = True
+    response = client.post(
+        "/accounts/login/", {"username": "nuova.operatrice", "password": password}
+    )
+    assert response.status_code == 302
+    assert client.get("/c/taranto/").status_code == 200

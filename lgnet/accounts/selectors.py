@@ -70,3 +70,7 @@ def city_memberships(city) -> QuerySet[Membership]:
         .select_related("user", "organisation")
         .order_by("user__username", "role")
     )
+
+
+def user_exists(username: str) -> bool:
+    return User.objects.filter(username=username).exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -172,6 +174,10 @@ def member_list(request: HttpRequest, city_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             data = form.cleaned_data
+            is_new = not selectors.user_exists(data["username"])
+            # A new user gets a one-time password, shown once to the coordinator, to be
+            # given in person; the user changes it at the first sign-in (profile page).
+            password = secrets.token_urlsafe(12) if is_new else None
             services.add_member(
                 actor=request.user,
                 city=request.city,
@@ -181,7 +187,10 @@ def member_list(request: HttpRequest, city_slug: str) -> HttpResponse:
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 email=data["email"],
+                password=password,
             )
+            if password:
+                request.session["lgnet_new_password"] = [data["username"], password]
             messages.success(request, _("The user was added."))
             return redirect("accounts:member_list", city_slug=city_slug)
         except RuleBroken as error:
@@ -192,6 +201,7 @@ def member_list(request: HttpRequest, city_slug: str) -> HttpResponse:
         {
             "memberships": selectors.city_memberships(request.city),
             "form": form,
+            "new_password": request.session.pop("lgnet_new_password", None),
         },
     )
 
