@@ -61,16 +61,21 @@ def can_see_full(membership) -> bool:
 
 
 def list_persons(
-    city, *, q: str = "", permit_expiring: bool = False, nationality: str = ""
+    city,
+    *,
+    q: str = "",
+    permit_expiring: bool = False,
+    nationality: str = "",
+    by_codice_fiscale: bool = True,
 ) -> QuerySet[Person]:
+    """Persons of the city; ``by_codice_fiscale`` is off for roles that may not read it."""
     persons = Person.objects.filter(city=city).current()
     if q:
         folded = matching.normalised_name(q, "")
-        persons = persons.filter(
-            Q(name_search__icontains=folded)
-            | Q(codice_fiscale__iexact=q.strip())
-            | Q(name_search__trigram_similar=folded)
-        )
+        found = Q(name_search__icontains=folded) | Q(name_search__trigram_similar=folded)
+        if by_codice_fiscale:
+            found |= Q(codice_fiscale__iexact=q.strip())
+        persons = persons.filter(found)
     if permit_expiring:
         persons = persons.permit_expiring()
     if nationality:

@@ -39,7 +39,12 @@ def person_list(request: HttpRequest, city_slug: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     q = _clean_text(data.get("q", ""))[:100]
     expiring = data.get("permit") == "expiring"
-    persons = selectors.list_persons(request.city, q=q, permit_expiring=expiring)
+    persons = selectors.list_persons(
+        request.city,
+        q=q,
+        permit_expiring=expiring,
+        by_codice_fiscale=selectors.can_see_full(request.membership),
+    )
     page = Paginator(persons, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
