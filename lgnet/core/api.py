@@ -1,13 +1,15 @@
 """What every API router shares: authentication, capability checks, the error format."""
 
+import logging
 from functools import wraps
 from inspect import iscoroutinefunction
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -128,6 +130,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
             400,
             _("A value cannot be stored: check the characters and the size of the numbers."),
         )
+
+    @api.exception_handler(MultiPartParserError)
+    def on_unreadable_body(request, exc: MultiPartParserError):
+        # e.g. Content-Type: multipart/form-data without a boundary, read by request.POST
+        return _error(
+            api, request, 400, _("The request body cannot be read: check its Content-Type.")
+        )
+
+    @api.exception_handler(SuspiciousOperation)
+    def on_suspicious(request, exc: SuspiciousOperation):
+        # Django's own handler would log these and answer 400; ninja would answer 500.
+        logging.getLogger(f"django.security.{exc.__class__.__name__}").error(str(exc))
+        if isinstance(exc, RequestDataTooBig):
+            return _error(api, request, 413, _("The request is too large."))
+        return _error(api, request, 400, _("The request is not valid."))
 
     @api.exception_handler(IntegrityError)
     def on_integrity(request, exc: IntegrityError):

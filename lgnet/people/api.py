@@ -1,6 +1,7 @@
 """/api/v1/ persons, contacts, match, and the network's unique-person count."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -25,6 +26,8 @@ from lgnet.people.choices import (
 router = Router(tags=["people"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 Name = Field(min_length=1, max_length=150)
+# Named apart from other apps' "Outcome" choices: the OpenAPI document keeps one per name.
+ContactOutcome = StrEnum("ContactOutcome", {o.name: o.value for o in Outcome})
 
 
 class PersonOut(Schema):
@@ -198,7 +201,7 @@ class ContactOut(Schema):
     anonymous_nationality: str
     needs: list[str]
     help_given: list[str]
-    outcome: Outcome
+    outcome: ContactOutcome
     notes: str
 
 
@@ -213,7 +216,7 @@ class ContactIn(Schema):
     anonymous_nationality: str = Field("", max_length=2)
     needs: list[Need] = Field(default_factory=list)
     help_given: list[Help] = Field(default_factory=list)
-    outcome: Outcome
+    outcome: ContactOutcome
     notes: str = Field("", max_length=2000)
 
 
@@ -227,7 +230,7 @@ class ContactPatch(Schema):
     anonymous_nationality: str | None = Field(None, max_length=2)
     needs: list[Need] = patch_field()
     help_given: list[Help] = patch_field()
-    outcome: Outcome = patch_field()
+    outcome: ContactOutcome = patch_field()
     notes: str | None = Field(None, max_length=2000)
 
 

@@ -123,6 +123,16 @@ def _validate(person: Person) -> None:
     person.full_clean(exclude=["city", "registered_by", "privacy_notice_by", "merged_into"])
 
 
+def _save(person: Person) -> None:
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as error:  # the only unique rule a person has: its external id
+        raise RuleBroken(
+            _("Another person already has this external id."), field="external_id", status=409
+        ) from error
+
+
 @transaction.atomic
 def register_person(*, actor: Any, city, data: dict, minimal: bool = False) -> Person:
     """A new person needs only names, sex and a birth date with its precision."""
@@ -179,7 +189,7 @@ def update_person(*, actor: Any, person: Person, changes: dict, minimal: bool = 
         person.privacy_notice_by = actor
     _validate(person)
     _derive(person)
-    person.save()
+    _save(person)
     audit.record(
         actor=actor, target=person, action="person.updated", data={"fields": sorted(changes)}
     )
