@@ -150,3 +150,33 @@ def test_a_new_user_gets_a_one_time_password_to_sign_in_with(client, world, logi
     )
     assert response.status_code == 302
     assert client.get("/c/taranto/").status_code == 200
+
+
+def test_merging_takes_the_birth_date_with_its_precision(world):
+    from django_scopes import scope
+
+    from lgnet.people.services import merge_persons
+
+    with scope(city=world.a.city):
+        survivor = merge_persons(
+            actor=world.user("coordinator"),
+            survivor=world.a.other_person,
+            duplicate=world.a.person,
+            take=["birth_date"],
+        )
+        assert survivor.birth_date == date(1990, 3, 12)
+        assert survivor.birth_date_precision == "day"
+
+
+def test_a_merge_in_the_opposite_direction_afterwards_is_refused(world):
+    import pytest
+    from django_scopes import scope
+
+    from lgnet.core.exceptions import RuleBroken
+    from lgnet.people.services import merge_persons
+
+    stale_a, stale_b = world.a.person, world.a.other_person  # objects read before the merge
+    with scope(city=world.a.city):
+        merge_persons(actor=world.user("coordinator"), survivor=stale_a, duplicate=stale_b)
+        with pytest.raises(RuleBroken):
+            merge_persons(actor=world.user("caseworker"), survivor=stale_b, duplicate=stale_a)

@@ -318,9 +318,20 @@ def merge_persons(
         raise RuleBroken(_("Choose two different records."))
     if survivor.city_id != duplicate.city_id:
         raise RuleBroken(_("Only records of the same city can be merged."), status=404)
+    # Lock both rows, in id order, and read them again: two operators merging the same pair
+    # in opposite directions at once must not leave two records pointing at each other.
+    locked = {
+        p.pk: p
+        for p in Person.objects.filter(city=survivor.city, pk__in=[survivor.pk, duplicate.pk])
+        .order_by("pk")
+        .select_for_update()
+    }
+    survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
     if survivor.merged_into_id or duplicate.merged_into_id:
         raise RuleBroken(_("One of the records was already merged."), status=409)
     take = [name for name in (take or []) if name in PERSON_FIELDS]
+    if "birth_date" in take and "birth_date_precision" not in take:
+        take.append("birth_date_precision")  # a date means nothing without its precision
     for name in take:
         setattr(survivor, name, getattr(duplicate, name))
     survivor.aliases = list(
