@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models
+from django.utils.translation import gettext as _
 
 from lgnet.core import audit
 from lgnet.core.exceptions import RuleBroken
@@ -29,7 +30,9 @@ def save_changes(
     allowed = set(fields)
     unknown = set(changes) - allowed
     if unknown:
-        raise RuleBroken(f"not editable: {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise RuleBroken(
+            _("Not editable: %(f)s") % {"f": "', '".join(sorted(unknown))}, field=sorted(unknown)[0]
+        )
     changed = []
     for name in allowed & set(changes):
         setattr(instance, name, changes[name])
@@ -38,6 +41,9 @@ def save_changes(
     try:
         instance.save()
     except IntegrityError as error:
-        raise RuleBroken(conflict_message or str(error), status=409) from error
+        # Never the database's own text: it names tables and echoes values.
+        raise RuleBroken(
+            conflict_message or _("This conflicts with an existing record."), status=409
+        ) from error
     audit.record(actor=actor, target=instance, action=action, data={"fields": sorted(changed)})
     return instance
