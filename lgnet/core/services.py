@@ -31,7 +31,7 @@ def save_changes(
     unknown = set(changes) - allowed
     if unknown:
         raise RuleBroken(
-            _("Not editable: %(f)s") % {"f": "', '".join(sorted(unknown))}, field=sorted(unknown)[0]
+            _("Not editable: %(f)s") % {"f": ", ".join(sorted(unknown))}, field=sorted(unknown)[0]
         )
     changed = []
     for name in allowed & set(changes):
