@@ -180,3 +180,17 @@ def test_a_merge_in_the_opposite_direction_afterwards_is_refused(world):
         merge_persons(actor=world.user("coordinator"), survivor=stale_a, duplicate=stale_b)
         with pytest.raises(RuleBroken):
             merge_persons(actor=world.user("caseworker"), survivor=stale_b, duplicate=stale_a)
+
+
+def test_a_token_for_a_user_with_two_roles_in_one_city_carries_the_strongest(
+    client, world, settings
+):
+    settings.LGNET_DEMO = True
+    Membership.objects.create(user=world.user("caseworker"), role=Role.AUDITOR, city=world.a.city)
+    response = client.post(
+        "/api/v1/auth/token",
+        json.dumps({"username": "caseworker", "password": "a-long-test-password"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["role"] == "caseworker" and response.json()["city"] == "taranto"

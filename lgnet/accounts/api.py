@@ -122,7 +122,8 @@ def token_create(request: HttpRequest, payload: TokenIn):
         memberships = [m for m in memberships if m.city and m.city.slug == wanted]
     if not memberships:
         return Status(403, {"detail": _("This user has no active membership there."), "errors": []})
-    if len(memberships) > 1:
+    places = {m.city_id for m in memberships}
+    if len(places) > 1:
         return Status(
             400,
             {
@@ -130,7 +131,9 @@ def token_create(request: HttpRequest, payload: TokenIn):
                 "errors": [],
             },
         )
-    membership = memberships[0]
+    # Several roles in one place: the token carries the strongest (the roles' table order).
+    order = [role.value for role in Role]
+    membership = min(memberships, key=lambda m: order.index(m.role))
     secret, token = services.issue_token(membership=membership, name=payload.name)
     return Status(
         200,

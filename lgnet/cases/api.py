@@ -92,7 +92,7 @@ class ServiceTypeOut(Schema):
         return obj.counted_as.code
 
 
-@router.get("/cases", response=list[CaseOut], summary="Cases of your city")
+@router.get("/cases", response={200: list[CaseOut], **ERRORS}, summary="Cases of your city")
 @paginate(LimitOffsetPagination)
 def case_list(
     request: HttpRequest,
@@ -181,7 +181,7 @@ def service_type_list(request: HttpRequest):
     return list(services.service_types_for(request.city).select_related("network_type"))
 
 
-@router.get("/services", response=list[ServiceOut], summary="Services delivered")
+@router.get("/services", response={200: list[ServiceOut], **ERRORS}, summary="Services delivered")
 @paginate(LimitOffsetPagination)
 def service_list(request: HttpRequest, case: int | None = None):
     need(request, "cases.view")
