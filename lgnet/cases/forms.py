@@ -3,13 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lgnet.cases.models import ActionArea, Outcome
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from lgnet.core.forms import DateInput
 
 
 class OpenCaseForm(forms.Form):

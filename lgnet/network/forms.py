@@ -1,14 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lgnet.core.forms import DateInput
 from lgnet.network.models import Agreement, City, Edition, Organisation, Participation, Site
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class EditionForm(forms.ModelForm):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lgnet.core.forms import DateInput
 from lgnet.people.choices import (
     AgeBand,
     Channel,
@@ -21,13 +22,6 @@ from lgnet.people.choices import (
     language_choices,
 )
 from lgnet.people.validation import clean_codice_fiscale
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ListField(forms.CharField):
