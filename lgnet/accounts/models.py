@@ -23,9 +23,6 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def active_memberships(self):
-        return self.memberships.filter(is_active=True).select_related("city", "organisation")
-
 
 class MembershipQuerySet(models.QuerySet):
     def active(self):

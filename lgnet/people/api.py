@@ -59,21 +59,6 @@ class PersonOut(Schema):
     updated_at: datetime
 
 
-MINIMAL_OUT = {
-    "id",
-    "city",
-    "given_names",
-    "family_names",
-    "sex",
-    "birth_date",
-    "birth_date_precision",
-    "nationalities",
-    "languages",
-    "created_at",
-    "updated_at",
-}
-
-
 def person_out(request: HttpRequest, person, *, detail: bool = False) -> dict:
     """A person as the caller may see them. Vulnerabilities come only with a single person's
     read (never in lists), and that read is logged."""
