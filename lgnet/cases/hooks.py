@@ -26,6 +26,17 @@ def _move_cases(duplicate, survivor) -> int:
     return Case.objects.filter(person=duplicate).update(person=survivor)
 
 
+def _city_figures(request) -> list[tuple]:
+    from lgnet.cases.models import Case, Service
+
+    membership = request.membership
+    if membership is None or not membership.can("cases.view"):
+        return []
+    cases = Case.objects.filter(city=request.city).not_closed().count()
+    services = Service.objects.filter(city=request.city).count()
+    return [(cases, _("cases open")), (services, _("services delivered"))]
+
+
 def connect() -> None:
     from lgnet.cases.selectors import is_on_team
     from lgnet.people import panels, selectors, services
@@ -40,3 +51,7 @@ def connect() -> None:
     )
     selectors.register_sensitive_grant(is_on_team)
     services.register_merge_mover(_move_cases)
+
+    from lgnet.network import panels as network_panels
+
+    network_panels.register_city_figures(_city_figures)

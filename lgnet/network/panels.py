@@ -29,3 +29,20 @@ def panels_for(request, edition) -> list[tuple[NetworkPanel, dict]]:
         if context is not None:
             shown.append((panel, context))
     return shown
+
+
+# The same idea on a city's home: figures that later apps add (persons, cases...).
+_city_figures: list = []
+
+
+def register_city_figures(figures: Callable) -> None:
+    """figures(request) -> list of (value, label) tuples for the city's home."""
+    if figures not in _city_figures:
+        _city_figures.append(figures)
+
+
+def city_figures_for(request) -> list[tuple]:
+    shown = []
+    for figures in _city_figures:
+        shown += figures(request)
+    return shown

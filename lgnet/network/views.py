@@ -191,7 +191,12 @@ def city_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
     """A city user's home: the city's figures so far."""
     return render(
-        request, "network/city_home.html", {"overview": selectors.city_overview(request.city)}
+        request,
+        "network/city_home.html",
+        {
+            "overview": selectors.city_overview(request.city),
+            "figures": panels.city_figures_for(request),
+        },
     )
 
 

@@ -17,3 +17,7 @@ class PeopleConfig(AppConfig):
         from lgnet.people.network_panel import unique_persons_panel
 
         panels.register(unique_persons_panel)
+
+        from lgnet.people.network_panel import city_figures
+
+        panels.register_city_figures(city_figures)

@@ -9,6 +9,20 @@ def _context(request, edition):
     return {"unique": linkage.count_unique(selectors.network_linkage_rows(cities))}
 
 
+def city_figures(request) -> list[tuple]:
+    """The registry's figures on the city's home, for the roles that read the registry."""
+    from django.utils.translation import gettext as _
+
+    from lgnet.people.models import Contact, Person
+
+    membership = request.membership
+    if membership is None or not membership.can("people.view"):
+        return []
+    persons = Person.objects.filter(city=request.city, merged_into__isnull=True).count()
+    contacts = Contact.objects.filter(city=request.city).count()
+    return [(persons, _("persons registered")), (contacts, _("first contacts"))]
+
+
 unique_persons_panel = NetworkPanel(
     template="people/network_unique.html", context=_context, order=10
 )
