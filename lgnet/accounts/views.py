@@ -23,6 +23,7 @@ from lgnet.accounts.forms import LoginForm, MemberForm, OtpForm, TokenForm
 from lgnet.accounts.middleware import SESSION_MEMBERSHIP, second_factor_exempt
 from lgnet.accounts.permissions import requires
 from lgnet.core.exceptions import RuleBroken
+from lgnet.core.forms import parse_id
 from lgnet.network import selectors as network_selectors
 
 
@@ -113,7 +114,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
-    membership = selectors.membership_by_id(request.user, _int(request.POST.get("membership")))
+    membership = selectors.membership_by_id(request.user, parse_id(request.POST.get("membership")))
     form = TokenForm(request.POST)
     if membership is None or not form.is_valid():
         messages.error(request, _("Choose one of your memberships."))
@@ -134,17 +135,10 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @require_POST
 def switch(request: HttpRequest) -> HttpResponse:
     """The city switcher: make another of your memberships the active one."""
-    membership = selectors.membership_by_id(request.user, _int(request.POST.get("membership")))
+    membership = selectors.membership_by_id(request.user, parse_id(request.POST.get("membership")))
     if membership is None:
         messages.error(request, _("Choose one of your memberships."))
         return redirect("home")

@@ -14,15 +14,9 @@ from lgnet.cases import selectors, services
 from lgnet.cases.forms import CloseCaseForm, OpenCaseForm, ServiceForm
 from lgnet.cases.models import ActionArea, Status
 from lgnet.core.exceptions import RuleBroken
+from lgnet.core.forms import parse_id
 from lgnet.network import selectors as network_selectors
 from lgnet.people import selectors as people_selectors
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @requires("cases.view")
@@ -54,7 +48,7 @@ def case_list(request: HttpRequest, city_slug: str) -> HttpResponse:
 @requires("cases.edit")
 def case_create(request: HttpRequest, city_slug: str) -> HttpResponse:
     """Take a person in charge, from the person page or from a first contact."""
-    person_id = _int(request.GET.get("person") or request.POST.get("person"))
+    person_id = parse_id(request.GET.get("person") or request.POST.get("person"))
     if person_id is None:
         raise Http404
     person = people_selectors.get_person_for(request.city, person_id)
