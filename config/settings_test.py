@@ -11,3 +11,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Parallel work on one machine: each worktree or helper may pick its own test database name.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LGNET_TEST_DB", "test_lgnet")}  # noqa: F405

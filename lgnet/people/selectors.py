@@ -56,6 +56,29 @@ def access_log_of(person: Person):
     return AccessLog.objects.filter(city=person.city, person_id=person.pk).select_related("user")
 
 
+# Later apps say which persons a partner organisation reaches: cases through open referrals,
+# activities through enrolments. A partner worker reads only those persons, and only their
+# minimal fields.
+_partner_reaches: list[Callable] = []
+
+
+def register_partner_reach(reach: Callable) -> None:
+    """reach(organisation) -> a queryset of person ids (``.values("person_id")``)."""
+    if reach not in _partner_reaches:
+        _partner_reaches.append(reach)
+
+
+def persons_for_partner(membership) -> QuerySet[Person]:
+    """The persons of the city the membership's organisation currently works with."""
+    organisation = membership.organisation if membership else None
+    if organisation is None:
+        return Person.objects.none()
+    reached = Q(pk__in=[])
+    for reach in _partner_reaches:
+        reached |= Q(pk__in=reach(organisation))
+    return Person.objects.filter(city_id=membership.city_id).current().filter(reached)
+
+
 def can_see_full(membership) -> bool:
     return membership is not None and membership.can("people.view")
 
