@@ -1,4 +1,4 @@
-"""Backups restore: every table row for row, media files byte for byte; wrong keys refused."""
+"""Backups restore: every table row for row, files byte for byte; wrong keys refused."""
 
 import io
 import os
@@ -77,26 +77,34 @@ def table_rows(target: backup.Target) -> dict[str, tuple[int, str]]:
     return result
 
 
-def _backup_bytes(media_root: Path, key: str = KEY) -> bytes:
+def _folders(root: Path) -> dict[str, Path]:
+    return {"media": root / "media", "attachments": root / "attachments"}
+
+
+def _backup_bytes(root: Path, key: str = KEY) -> bytes:
     out = io.BytesIO()
     target = backup.Target.from_settings(connection.settings_dict)
-    backup.backup(target=target, media_root=media_root, out=out, key=key)
+    backup.backup(target=target, folders=_folders(root), out=out, key=key)
     return out.getvalue()
 
 
 def test_backup_restores_into_a_new_database_row_for_row(world, tmp_path, new_database):
-    media = tmp_path / "media"
-    (media / "attachments" / "2024").mkdir(parents=True)
+    source_files = tmp_path / "live"
+    (source_files / "attachments" / "2024").mkdir(parents=True)
+    (source_files / "media").mkdir(parents=True)
     big = os.urandom(3 * 1024 * 1024 + 17)  # spans several encrypted chunks
-    (media / "attachments" / "2024" / "scan.pdf").write_bytes(big)
-    (media / "notice.txt").write_text("informativa", encoding="utf-8")
+    (source_files / "attachments" / "2024" / "scan.pdf").write_bytes(big)
+    (source_files / "media" / "notice.txt").write_text("informativa", encoding="utf-8")
 
-    data = _backup_bytes(media)
+    data = _backup_bytes(source_files)
     assert b"Dialo" not in data  # the file is encrypted, names never appear in clear
 
-    restored_media = tmp_path / "restored"
+    restored_files = tmp_path / "restored"
     manifest = backup.restore(
-        target=new_database, media_root=restored_media, source=io.BytesIO(data), key=KEY
+        target=new_database,
+        folders=_folders(restored_files),
+        source=io.BytesIO(data),
+        key=KEY,
     )
 
     source = backup.Target.from_settings(connection.settings_dict)
@@ -104,34 +112,36 @@ def test_backup_restores_into_a_new_database_row_for_row(world, tmp_path, new_da
     assert set(before) == set(after)
     assert before == after
     assert before["public.people_person"][0] == 4
-    assert manifest["media_files"] == 2
-    assert (restored_media / "attachments" / "2024" / "scan.pdf").read_bytes() == big
-    assert (restored_media / "notice.txt").read_text(encoding="utf-8") == "informativa"
+    assert manifest["files"] == {"attachments": 1, "media": 1}
+    assert (restored_files / "attachments" / "2024" / "scan.pdf").read_bytes() == big
+    assert (restored_files / "media" / "notice.txt").read_text(encoding="utf-8") == "informativa"
 
 
 def test_restore_refuses_a_database_that_is_not_empty(world, tmp_path):
-    data = _backup_bytes(tmp_path / "media")
+    data = _backup_bytes(tmp_path)
     target = backup.Target.from_settings(connection.settings_dict)
     with pytest.raises(backup.BackupError, match="not empty"):
-        backup.restore(target=target, media_root=tmp_path / "m", source=io.BytesIO(data), key=KEY)
+        backup.restore(
+            target=target, folders=_folders(tmp_path / "m"), source=io.BytesIO(data), key=KEY
+        )
 
 
 def test_restore_refuses_a_media_folder_with_files(world, tmp_path, new_database):
-    data = _backup_bytes(tmp_path / "media")
-    (tmp_path / "m").mkdir()
-    (tmp_path / "m" / "old.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(backup.BackupError, match="media folder"):
+    data = _backup_bytes(tmp_path)
+    (tmp_path / "m" / "attachments").mkdir(parents=True)
+    (tmp_path / "m" / "attachments" / "old.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(backup.BackupError, match="already holds files"):
         backup.restore(
-            target=new_database, media_root=tmp_path / "m", source=io.BytesIO(data), key=KEY
+            target=new_database, folders=_folders(tmp_path / "m"), source=io.BytesIO(data), key=KEY
         )
 
 
 def test_wrong_key_is_refused_before_anything_is_written(world, tmp_path, new_database):
-    data = _backup_bytes(tmp_path / "media")
+    data = _backup_bytes(tmp_path)
     with pytest.raises(backup.BackupError, match="does not open this backup"):
         backup.restore(
             target=new_database,
-            media_root=tmp_path / "m",
+            folders=_folders(tmp_path / "m"),
             source=io.BytesIO(data),
             key="another-key-entirely-123",
         )
@@ -140,37 +150,41 @@ def test_wrong_key_is_refused_before_anything_is_written(world, tmp_path, new_da
 
 
 def test_altered_or_truncated_files_are_refused(world, tmp_path):
-    data = _backup_bytes(tmp_path / "media")
+    data = _backup_bytes(tmp_path)
     altered = bytearray(data)
     altered[len(data) // 2] ^= 0x01
     with pytest.raises(backup.BackupError, match="altered|damaged"):
         backup.restore(
-            target=None, media_root=tmp_path, source=io.BytesIO(altered), key=KEY, verify_only=True
+            target=None,
+            folders=_folders(tmp_path),
+            source=io.BytesIO(altered),
+            key=KEY,
+            verify_only=True,
         )
     with pytest.raises(backup.BackupError, match="truncated|incomplete"):
         backup.restore(
             target=None,
-            media_root=tmp_path,
+            folders=_folders(tmp_path),
             source=io.BytesIO(data[: len(data) - 100]),
             key=KEY,
             verify_only=True,
         )
 
 
-def test_a_media_path_outside_the_folder_is_refused(tmp_path):
+def test_a_file_path_outside_the_folder_is_refused(tmp_path):
     out = io.BytesIO()
     writer = backup.EncryptingWriter(out, KEY)
     entries = backup.EntryWriter(writer)
-    manifest = b'{"format": 1, "tables": {}, "media_files": 1, "created_at": "x"}'
+    manifest = b'{"format": 1, "tables": {}, "files": {"media": 1}, "created_at": "x"}'
     entries.add("manifest.json", iter([manifest]))
     entries.add("database.pgdump", iter([b"x"]))
-    entries.add("media/../../etc/evil", iter([b"x"]))
+    entries.add("files/media/../../etc/evil", iter([b"x"]))
     entries.finish()
     writer.close()
-    with pytest.raises(backup.BackupError, match="outside the media folder"):
+    with pytest.raises(backup.BackupError, match="outside the file folders"):
         backup.restore(
             target=None,
-            media_root=tmp_path,
+            folders=_folders(tmp_path),
             source=io.BytesIO(out.getvalue()),
             key=KEY,
             verify_only=True,

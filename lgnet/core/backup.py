@@ -12,7 +12,8 @@ reordered, truncated or altered file fails to open instead of restoring half a d
 Inside, the plaintext is a sequence of named entries, each streamed in blocks
 (``u16 name length | name | (u32 length | bytes)* | u32 0``), ended by an empty name:
 ``manifest.json`` (tables with row counts and fingerprints taken in the dump's snapshot),
-``database.pgdump`` (``pg_dump --format=custom``), then ``media/<path>`` for every file.
+``database.pgdump`` (``pg_dump --format=custom``), then ``files/<folder>/<path>`` for every file
+of the file folders (``media``, ``attachments``: see ``file_folders``).
 Nothing is ever written to disk unencrypted while backing up.
 """
 
@@ -404,10 +405,25 @@ def _drain(stream: IO[bytes], into: list[bytes]) -> threading.Thread:
     return thread
 
 
-def _media_files(media_root: Path) -> list[Path]:
-    if not media_root.is_dir():
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
         return []
-    return sorted(path for path in media_root.rglob("*") if path.is_file())
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def file_folders() -> dict[str, Path]:
+    """The folders of uploaded files: MEDIA_ROOT, and every other file-system storage (the case
+    attachments) by its alias. Static files are code, not data."""
+    from django.conf import settings
+
+    folders = {"media": Path(settings.MEDIA_ROOT)}
+    for alias, config in settings.STORAGES.items():
+        location = (config.get("OPTIONS") or {}).get("location")
+        if alias in {"default", "staticfiles"} or not location:
+            continue
+        if config["BACKEND"].endswith("FileSystemStorage"):
+            folders[alias] = Path(location)
+    return folders
 
 
 # --- backup -------------------------------------------------------------------------------
@@ -416,12 +432,12 @@ def _media_files(media_root: Path) -> list[Path]:
 def backup(
     *,
     target: Target,
-    media_root: Path,
+    folders: dict[str, Path],
     out: IO[bytes],
     key: str,
     say: Callable[[str], None] = lambda _line: None,
 ) -> dict:
-    """Write one encrypted backup of the database and the media files to ``out``.
+    """Write one encrypted backup of the database and the file folders to ``out``.
 
     The row fingerprints and the dump come from one exported snapshot, so the manifest
     describes exactly the dumped rows while the service keeps running. Media files are read
@@ -435,14 +451,14 @@ def backup(
         server_major = _server_major(conn)
         pg_dump, dump_major = client_program("pg_dump", server_major)
         tables = fingerprints(conn)
-        files = _media_files(media_root)
+        files = {name: _files(folder) for name, folder in sorted(folders.items())}
         manifest = {
             "format": FORMAT_VERSION,
             "created_at": timezone.now().isoformat(),
             "server_major": server_major,
             "pg_dump_major": dump_major,
             "tables": tables,
-            "media_files": len(files),
+            "files": {name: len(paths) for name, paths in files.items()},
         }
         entries.add("manifest.json", iter([json.dumps(manifest, sort_keys=True).encode()]))
         say(f"database {target.name}: {len(tables)} tables, pg_dump {dump_major}")
@@ -468,9 +484,11 @@ def backup(
             raise BackupError(f"pg_dump failed: {b''.join(errors).decode(errors='replace')}")
         conn.rollback()
     say(f"database dump: {size} bytes")
-    for path in files:
-        entries.add("media/" + path.relative_to(media_root).as_posix(), _file_blocks(path))
-    say(f"media files: {len(files)}")
+    for name, paths in files.items():
+        for path in paths:
+            relative = path.relative_to(folders[name]).as_posix()
+            entries.add(f"files/{name}/{relative}", _file_blocks(path))
+        say(f"{name}: {len(paths)} files")
     entries.finish()
     writer.close()
     return manifest
@@ -479,15 +497,21 @@ def backup(
 # --- restore ------------------------------------------------------------------------------
 
 
-def _safe_media_path(media_root: Path, name: str) -> Path:
+def _safe_path(folders: dict[str, Path], name: str) -> tuple[str, Path]:
+    """Where an entry ``files/<folder>/<path>`` goes; never outside its folder."""
     relative = PurePosixPath(name)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        raise BackupError(f"The backup names a file outside the media folder: {name!r}.")
-    return media_root.joinpath(*relative.parts)
+    if relative.is_absolute() or ".." in relative.parts or len(relative.parts) < 3:
+        raise BackupError(f"The backup names a file outside the file folders: {name!r}.")
+    folder = relative.parts[1]
+    if relative.parts[0] != "files" or folder not in folders:
+        raise BackupError(
+            f"The backup holds files of the folder {folder!r}, which this installation lacks."
+        )
+    return folder, folders[folder].joinpath(*relative.parts[2:])
 
 
-def check_empty(target: Target, media_root: Path) -> None:
-    """Restore only into an empty database and an empty media folder: never over live data."""
+def check_empty(target: Target, folders: dict[str, Path]) -> None:
+    """Restore only into an empty database and empty file folders: never over live data."""
     with target.connect(autocommit=True) as conn:
         relations = relation_count(conn)
     if relations:
@@ -495,22 +519,23 @@ def check_empty(target: Target, media_root: Path) -> None:
             f"The database {target.name!r} is not empty ({relations} tables, views or sequences). "
             "A restore goes into an empty database: create a new one and point DATABASE_URL at it."
         )
-    if _media_files(media_root):
-        raise BackupError(
-            f"The media folder {media_root} already holds files. Restore into an empty folder."
-        )
+    for folder in folders.values():
+        if _files(folder):
+            raise BackupError(
+                f"The file folder {folder} already holds files. Restore into empty folders."
+            )
 
 
 def restore(
     *,
     target: Target,
-    media_root: Path,
+    folders: dict[str, Path],
     source: IO[bytes],
     key: str,
     say: Callable[[str], None] = lambda _line: None,
     verify_only: bool = False,
 ) -> dict:
-    """Restore a backup into an empty database and media folder, then check every table.
+    """Restore a backup into an empty database and file folders, then check every table.
 
     With ``verify_only`` the file is decrypted and read to its end and nothing is written.
     """
@@ -524,7 +549,7 @@ def restore(
         raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
     # The key is checked (the manifest opened) before anything is looked at or written.
     if not verify_only:
-        check_empty(target, media_root)
+        check_empty(target, folders)
     name, blocks = next(entries, (None, None))
     if name != "database.pgdump" or blocks is None:
         raise BackupError("The backup file has no database dump.")
@@ -533,11 +558,9 @@ def restore(
         say(f"database dump: {size} bytes")
     else:
         _restore_database(target, blocks, say)
-    restored_files = 0
+    restored: dict[str, int] = dict.fromkeys(manifest["files"], 0)
     for name, blocks in entries:
-        if not name.startswith("media/"):
-            raise BackupError(f"Unexpected entry {name!r} in the backup.")
-        path = _safe_media_path(media_root, name.removeprefix("media/"))
+        folder, path = _safe_path(folders, name)
         if verify_only:
             for _block in blocks:
                 pass
@@ -546,13 +569,13 @@ def restore(
             with path.open("xb") as handle:
                 for block in blocks:
                     handle.write(block)
-        restored_files += 1
-    if restored_files != manifest["media_files"]:
+        restored[folder] = restored.get(folder, 0) + 1
+    if restored != manifest["files"]:
         raise BackupError(
-            f"The backup holds {restored_files} media files, its manifest says "
-            f"{manifest['media_files']}."
+            f"The backup holds files {restored}, its manifest says {manifest['files']}."
         )
-    say(f"media files: {restored_files}")
+    for folder, count in restored.items():
+        say(f"{folder}: {count} files")
     if not verify_only:
         with target.connect(autocommit=True) as conn:
             found = fingerprints(conn)

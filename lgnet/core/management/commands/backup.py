@@ -1,7 +1,6 @@
 import sys
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -10,7 +9,7 @@ from lgnet.core import backup
 
 class Command(BaseCommand):
     help = (
-        "Write an encrypted backup (database and attachment files) to FILE, with the key in "
+        "Write an encrypted backup (database, media and attachment files) to FILE, with the key in "
         "LGNET_BACKUP_KEY. `--new-key` prints a fresh key instead."
     )
     requires_system_checks: list = []
@@ -31,11 +30,11 @@ class Command(BaseCommand):
         try:
             key = backup.backup_key()
             target = backup.Target.from_settings(connection.settings_dict)
-            media_root = Path(settings.MEDIA_ROOT)
+            folders = backup.file_folders()
             say = self.stderr.write if file == "-" else self.stdout.write
             if file == "-":
                 backup.backup(
-                    target=target, media_root=media_root, out=sys.stdout.buffer, key=key, say=say
+                    target=target, folders=folders, out=sys.stdout.buffer, key=key, say=say
                 )
                 return
             path = Path(file)
@@ -45,7 +44,7 @@ class Command(BaseCommand):
             try:
                 with partial.open("wb") as out:
                     partial.chmod(0o600)
-                    backup.backup(target=target, media_root=media_root, out=out, key=key, say=say)
+                    backup.backup(target=target, folders=folders, out=out, key=key, say=say)
                 partial.replace(path)
             finally:
                 partial.unlink(missing_ok=True)

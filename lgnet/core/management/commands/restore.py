@@ -1,7 +1,6 @@
 import sys
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -11,7 +10,8 @@ from lgnet.core import backup
 class Command(BaseCommand):
     help = (
         "Restore an encrypted backup into the configured database, which must be empty, and the "
-        "media folder; then check every table against the backup. Key in LGNET_BACKUP_KEY."
+        "file folders (media, attachments); then check every table against the backup. "
+        "Key in LGNET_BACKUP_KEY."
     )
     requires_system_checks: list = []
 
@@ -27,12 +27,12 @@ class Command(BaseCommand):
         try:
             key = backup.backup_key()
             target = backup.Target.from_settings(connection.settings_dict)
-            media_root = Path(settings.MEDIA_ROOT)
+            folders = backup.file_folders()
             connection.close()
             if file == "-":
                 manifest = backup.restore(
                     target=target,
-                    media_root=media_root,
+                    folders=folders,
                     source=sys.stdin.buffer,
                     key=key,
                     say=self.stdout.write,
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 with path.open("rb") as source:
                     manifest = backup.restore(
                         target=target,
-                        media_root=media_root,
+                        folders=folders,
                         source=source,
                         key=key,
                         say=self.stdout.write,
