@@ -27,6 +27,14 @@ class CityWorld:
     contact: object = None
     case: object = None
     service: object = None
+    # housing
+    facility: object = None
+    bed: object = None
+    spare_bed: object = None
+    placement: object = None
+    housing_request: object = None
+    landlord: object = None
+    rent_support: object = None
 
 
 @dataclass
@@ -134,7 +142,53 @@ def world(db) -> World:
                 delivered_on=date(2024, 3, 2),
                 service_type=ServiceType.objects.get(code="orientation", city=None),
             )
+        _housing_world(a, b, users)
     return World(a, b, edition, users, memberships)
+
+
+def _housing_world(a, b, users) -> None:
+    """Per city: a facility with two beds; the person placed in one from 2024-03-01 to
+    2024-06-01 (end excluded); the other person waiting; a landlord and a rent support."""
+    from decimal import Decimal
+
+    from lgnet.housing import services as housing
+
+    for cw, worker in ((a, users["coordinator"]), (b, users["outsider"])):
+        cw.facility = housing.save_facility(
+            actor=worker,
+            city=cw.city,
+            changes={
+                "name": "Casa del rifugiato",
+                "kind": "emergency_house",
+                "organisation": cw.partner,
+            },
+        )
+        cw.bed = housing.save_bed(actor=worker, facility=cw.facility, changes={"label": "1A"})
+        cw.spare_bed = housing.save_bed(actor=worker, facility=cw.facility, changes={"label": "1B"})
+        cw.placement = housing.place_person(
+            actor=worker,
+            person=cw.person,
+            bed=cw.bed,
+            start_date=date(2024, 3, 1),
+            end_date=date(2024, 6, 1),
+        )
+        cw.housing_request = housing.add_request(
+            actor=worker, person=cw.other_person, data={"urgency": 3}
+        )
+        cw.landlord = housing.save_landlord(
+            actor=worker, city=cw.city, changes={"kind": "person", "name": "Anna Lippolis"}
+        )
+        cw.rent_support = housing.create_rent_support(
+            actor=worker,
+            person=cw.person,
+            data={
+                "landlord": cw.landlord,
+                "start_date": date(2023, 6, 1),
+                "months": 6,
+                "monthly_rent": Decimal(400),
+                "contribution": Decimal(200),
+            },
+        )
 
 
 def verify_second_factor(client, user: User) -> None:

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from lgnet.accounts.api import router as accounts_router
 from lgnet.cases.api import router as cases_router
 from lgnet.core.api import MembershipAuth, install_error_handlers
+from lgnet.housing.api import router as housing_router
 from lgnet.network.api import router as network_router
 from lgnet.people.api import router as people_router
 
@@ -24,3 +25,4 @@ api.add_router("", accounts_router)
 api.add_router("", network_router)
 api.add_router("", people_router)
 api.add_router("", cases_router)
+api.add_router("", housing_router)

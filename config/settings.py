@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "lgnet.accounts",
     "lgnet.people",
     "lgnet.cases",
+    "lgnet.housing",
 ]
 
 MIDDLEWARE = [

@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("lgnet.network.urls")),
     path("", include("lgnet.people.urls")),
     path("", include("lgnet.cases.urls")),
+    path("", include("lgnet.housing.urls")),
 ]

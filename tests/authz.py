@@ -82,6 +82,41 @@ UI: dict[str, Spec] = {
     "cases:service_add": Spec("cases.edit", method="post", obj="case"),
     "cases:close": Spec("cases.close", method="post", obj="case"),
     "cases:reopen": Spec("cases.close", method="post", obj="case"),
+    # housing
+    "housing:home": Spec("housing.view"),
+    "housing:facility_create": Spec("housing.manage"),
+    "housing:facility_detail": Spec("housing.view", obj="facility"),
+    "housing:facility_edit": Spec("housing.manage", obj="facility"),
+    "housing:room_add": Spec("housing.manage", method="post", obj="facility"),
+    "housing:bed_add": Spec("housing.manage", method="post", obj="facility"),
+    "housing:board": Spec("housing.view", obj="facility"),
+    "housing:bed_edit": Spec("housing.manage", obj="bed"),
+    "housing:out_of_service_add": Spec("housing.manage", method="post", obj="facility"),
+    "housing:free_beds": Spec("housing.view"),
+    "housing:occupancy": Spec("housing.view"),
+    "housing:placement_list": Spec("housing.view"),
+    "housing:placement_create": Spec("housing.assign", obj="person_query"),
+    "housing:placement_detail": Spec("housing.view", obj="placement"),
+    "housing:placement_move": Spec("housing.assign", method="post", obj="placement"),
+    "housing:placement_extend": Spec("housing.assign", method="post", obj="placement"),
+    "housing:placement_end": Spec("housing.assign", method="post", obj="placement"),
+    "housing:waiting_list": Spec("housing.view"),
+    "housing:request_create": Spec("housing.assign", obj="person_query"),
+    "housing:request_detail": Spec("housing.view", obj="housing_request"),
+    "housing:request_offer": Spec("housing.assign", method="post", obj="housing_request"),
+    "housing:request_withdraw": Spec("housing.assign", method="post", obj="housing_request"),
+    "housing:landlord_list": Spec("housing.view"),
+    "housing:landlord_create": Spec("housing.manage"),
+    "housing:landlord_detail": Spec("housing.view", obj="landlord"),
+    "housing:landlord_edit": Spec("housing.manage", obj="landlord"),
+    "housing:property_add": Spec("housing.manage", method="post", obj="landlord"),
+    "housing:mediation_add": Spec("housing.assign", method="post", obj="landlord"),
+    "housing:rent_list": Spec("housing.view"),
+    "housing:rent_create": Spec("housing.assign", obj="person_query"),
+    "housing:rent_detail": Spec("housing.view", obj="rent_support"),
+    "housing:payment_add": Spec("housing.assign", method="post", obj="rent_support"),
+    "housing:milestone_add": Spec("housing.assign", method="post", obj="person"),
+    "housing:autonomy": Spec("housing.view"),
 }
 
 
@@ -232,6 +267,88 @@ API: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/services/{service_id}"): Spec("cases.view", obj="service"),
     ("patch", "/api/v1/services/{service_id}"): Spec(
         "cases.edit", obj="service", body=lambda w: {"notes": "ok"}
+    ),
+    # housing
+    ("get", "/api/v1/facilities"): Spec("housing.view"),
+    ("post", "/api/v1/facilities"): Spec(
+        "housing.manage",
+        body_refers_to_city=True,
+        body=lambda w: {"name": "Nuova casa", "kind": "apartment", "organisation": w.a.partner.pk},
+    ),
+    ("get", "/api/v1/facilities/{facility_id}"): Spec("housing.view", obj="facility"),
+    ("patch", "/api/v1/facilities/{facility_id}"): Spec(
+        "housing.manage", obj="facility", body=lambda w: {"address": "Via Roma 2"}
+    ),
+    ("get", "/api/v1/beds"): Spec("housing.view"),
+    ("post", "/api/v1/beds"): Spec(
+        "housing.manage",
+        body_refers_to_city=True,
+        body=lambda w: {"facility": w.a.facility.pk, "label": "Z9"},
+    ),
+    ("get", "/api/v1/beds/{bed_id}"): Spec("housing.view", obj="bed"),
+    ("patch", "/api/v1/beds/{bed_id}"): Spec(
+        "housing.manage", obj="bed", body=lambda w: {"is_accessible": True}
+    ),
+    ("get", "/api/v1/placements"): Spec("housing.view"),
+    ("post", "/api/v1/placements"): Spec(
+        "housing.assign",
+        body_refers_to_city=True,
+        body=lambda w: {
+            "person": w.a.other_person.pk,
+            "bed": w.a.bed.pk,
+            "start_date": "2024-06-01",
+        },
+    ),
+    ("get", "/api/v1/placements/{placement_id}"): Spec("housing.view", obj="placement"),
+    ("patch", "/api/v1/placements/{placement_id}"): Spec(
+        "housing.assign", obj="placement", body=lambda w: {"end_date": "2024-07-01"}
+    ),
+    ("post", "/api/v1/placements/{placement_id}/move"): Spec(
+        "housing.assign",
+        obj="placement",
+        body=lambda w: {"bed": w.a.spare_bed.pk, "on": "2024-04-01"},
+    ),
+    ("get", "/api/v1/housing-requests"): Spec("housing.view"),
+    ("post", "/api/v1/housing-requests"): Spec(
+        "housing.assign", body_refers_to_city=True, body=lambda w: {"person": w.a.person.pk}
+    ),
+    ("get", "/api/v1/housing-requests/{housing_request_id}"): Spec(
+        "housing.view", obj="housing_request"
+    ),
+    ("post", "/api/v1/housing-requests/{housing_request_id}/offer"): Spec(
+        "housing.assign",
+        obj="housing_request",
+        body=lambda w: {"bed": w.a.spare_bed.pk, "start_date": "2024-07-01"},
+    ),
+    ("get", "/api/v1/landlords"): Spec("housing.view"),
+    ("post", "/api/v1/landlords"): Spec(
+        "housing.manage", body=lambda w: {"kind": "company", "name": "Case srl"}
+    ),
+    ("get", "/api/v1/landlords/{landlord_id}"): Spec("housing.view", obj="landlord"),
+    ("patch", "/api/v1/landlords/{landlord_id}"): Spec(
+        "housing.manage", obj="landlord", body=lambda w: {"phone": "099 1234567"}
+    ),
+    ("get", "/api/v1/rent-supports"): Spec("housing.view"),
+    ("post", "/api/v1/rent-supports"): Spec(
+        "housing.assign",
+        body_refers_to_city=True,
+        body=lambda w: {
+            "person": w.a.other_person.pk,
+            "landlord": w.a.landlord.pk,
+            "start_date": "2023-05-01",
+            "months": 6,
+            "monthly_rent": "400",
+            "contribution": "200",
+        },
+    ),
+    ("get", "/api/v1/rent-supports/{rent_support_id}"): Spec("housing.view", obj="rent_support"),
+    ("patch", "/api/v1/rent-supports/{rent_support_id}"): Spec(
+        "housing.assign", obj="rent_support", body=lambda w: {"notes": "ok"}
+    ),
+    ("post", "/api/v1/rent-supports/{rent_support_id}/payments"): Spec(
+        "housing.assign",
+        obj="rent_support",
+        body=lambda w: {"paid_on": "2023-07-05", "amount": "200"},
     ),
     ("get", "/api/v1/network/unique-persons"): Spec(
         "network.view", scope="network", query="?edition=LGNET2"

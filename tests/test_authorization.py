@@ -32,6 +32,12 @@ def _object(world, cw, name: str):
         "contact": lambda: cw.contact,
         "case": lambda: cw.case,
         "service": lambda: cw.service,
+        "facility": lambda: cw.facility,
+        "bed": lambda: cw.bed,
+        "placement": lambda: cw.placement,
+        "housing_request": lambda: cw.housing_request,
+        "landlord": lambda: cw.landlord,
+        "rent_support": lambda: cw.rent_support,
     }[name]()
 
 

@@ -53,6 +53,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         CASEWORK
         | {
             "city.manage",
+            "housing.manage",
             "people.sensitive",
             "audit.view",
             "data.export",
