@@ -35,6 +35,9 @@ class CityWorld:
     housing_request: object = None
     landlord: object = None
     rent_support: object = None
+    activity: object = None
+    session: object = None
+    enrolment: object = None
 
 
 @dataclass
@@ -143,6 +146,35 @@ def world(db) -> World:
                 service_type=ServiceType.objects.get(code="orientation", city=None),
             )
         _housing_world(a, b, users)
+        # Activities: a course run by the partner organisation (so the partner worker sees
+        # it), one session held, the sample person enrolled and marked present.
+        from lgnet.activities import services as activity_services
+
+        for cw, worker in ((a, users["caseworker"]), (b, users["outsider_caseworker"])):
+            cw.activity = activity_services.create_activity(
+                actor=worker,
+                city=cw.city,
+                data={
+                    "kind": "italian_course",
+                    "title": "Italiano A2",
+                    "organisation": cw.partner,
+                    "start_date": date(2024, 1, 8),
+                    "end_date": date(2024, 6, 28),
+                    "cefr_level": "A2",
+                    "capacity": 20,
+                },
+            )
+            cw.session = activity_services.add_session(
+                actor=worker, activity=cw.activity, date=date(2024, 3, 4), hours=2
+            )
+            cw.enrolment = activity_services.enrol(
+                actor=worker, activity=cw.activity, person=cw.person, enrolled_on=date(2024, 1, 8)
+            )
+            activity_services.record_attendance(
+                actor=worker,
+                session=cw.session,
+                marks=[activity_services.Mark(cw.enrolment, "present")],
+            )
     return World(a, b, edition, users, memberships)
 
 

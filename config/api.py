@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from lgnet.accounts.api import router as accounts_router
+from lgnet.activities.api import router as activities_router
 from lgnet.cases.api import router as cases_router
 from lgnet.core.api import MembershipAuth, install_error_handlers
 from lgnet.housing.api import router as housing_router
@@ -26,3 +27,4 @@ api.add_router("", network_router)
 api.add_router("", people_router)
 api.add_router("", cases_router)
 api.add_router("", housing_router)
+api.add_router("", activities_router)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "lgnet.people",
     "lgnet.cases",
     "lgnet.housing",
+    "lgnet.activities",
 ]
 
 MIDDLEWARE = [

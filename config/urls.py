@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("lgnet.people.urls")),
     path("", include("lgnet.cases.urls")),
     path("", include("lgnet.housing.urls")),
+    path("", include("lgnet.activities.urls")),
 ]

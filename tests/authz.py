@@ -27,6 +27,7 @@ class Spec:
 
 
 READ_PERSONS = "people.view|people.view_minimal"
+READ_ACTIVITIES = "activities.view|activities.record"
 
 # Pages, by URL name.
 UI: dict[str, Spec] = {
@@ -117,6 +118,25 @@ UI: dict[str, Spec] = {
     "housing:payment_add": Spec("housing.assign", method="post", obj="rent_support"),
     "housing:milestone_add": Spec("housing.assign", method="post", obj="person"),
     "housing:autonomy": Spec("housing.view"),
+    # Activities (read: every activity, or a partner's own organisation's)
+    "activities:list": Spec(READ_ACTIVITIES),
+    "activities:create": Spec("activities.manage"),
+    "activities:detail": Spec(READ_ACTIVITIES, obj="activity"),
+    "activities:edit": Spec("activities.manage", obj="activity"),
+    "activities:session_add": Spec("activities.manage", method="post", obj="activity"),
+    "activities:session_weekly": Spec("activities.manage", method="post", obj="activity"),
+    "activities:head_counts": Spec("activities.manage", method="post", obj="activity"),
+    "activities:candidates": Spec("activities.manage", method="post", obj="activity"),
+    "activities:register": Spec(READ_ACTIVITIES, obj="session"),
+    "activities:mark": Spec("activities.record", method="post", obj="session"),
+    "activities:session_cancel": Spec("activities.manage", method="post", obj="session"),
+    "activities:session_move": Spec("activities.manage", method="post", obj="session"),
+    "activities:enrol": Spec("activities.manage", method="post"),
+    "activities:enrolment": Spec(READ_ACTIVITIES, obj="enrolment"),
+    "activities:enrolment_status": Spec("activities.manage", method="post", obj="enrolment"),
+    "activities:enrolment_levels": Spec("activities.record", method="post", obj="enrolment"),
+    "activities:certificate": Spec(READ_ACTIVITIES, obj="enrolment"),
+    "activities:certificate_pdf": Spec(READ_ACTIVITIES, obj="enrolment"),
 }
 
 
@@ -352,6 +372,67 @@ API: dict[tuple[str, str], Spec] = {
     ),
     ("get", "/api/v1/network/unique-persons"): Spec(
         "network.view", scope="network", query="?edition=LGNET2"
+    ),
+    # Activities
+    ("get", "/api/v1/activities"): Spec(READ_ACTIVITIES),
+    ("post", "/api/v1/activities"): Spec(
+        "activities.manage",
+        body=lambda w: {
+            "kind": "workshop",
+            "title": "Laboratorio teatrale",
+            "start_date": "2024-05-01",
+            "end_date": "2024-06-30",
+            "organisation": w.a.partner.pk,
+        },
+        body_refers_to_city=True,
+    ),
+    ("get", "/api/v1/activities/{activity_id}"): Spec(READ_ACTIVITIES, obj="activity"),
+    ("patch", "/api/v1/activities/{activity_id}"): Spec(
+        "activities.manage", obj="activity", body=lambda w: {"capacity": 25}
+    ),
+    ("put", "/api/v1/activities/{activity_id}/head-counts"): Spec(
+        "activities.manage",
+        obj="activity",
+        body=lambda w: {"items": [{"sex": "F", "age_band": "25-34", "count": 3}]},
+        expect_conflict=True,  # the sample activity is a course, not an event
+    ),
+    ("get", "/api/v1/sessions"): Spec(READ_ACTIVITIES),
+    ("post", "/api/v1/sessions"): Spec(
+        "activities.manage",
+        body=lambda w: {"activity": w.a.activity.pk, "date": "2024-03-06", "hours": 2},
+        body_refers_to_city=True,
+    ),
+    ("post", "/api/v1/sessions/weekly"): Spec(
+        "activities.manage",
+        body=lambda w: {
+            "activity": w.a.activity.pk,
+            "weekdays": [0, 2],
+            "hours": 2,
+            "from": "2024-04-01",
+            "to": "2024-04-30",
+            "skip": ["2024-04-01", "2024-04-25"],
+        },
+        body_refers_to_city=True,
+    ),
+    ("get", "/api/v1/sessions/{session_id}"): Spec(READ_ACTIVITIES, obj="session"),
+    ("patch", "/api/v1/sessions/{session_id}"): Spec(
+        "activities.manage", obj="session", body=lambda w: {"topic": "Ripasso"}
+    ),
+    ("get", "/api/v1/sessions/{session_id}/attendance"): Spec(READ_ACTIVITIES, obj="session"),
+    ("put", "/api/v1/sessions/{session_id}/attendance"): Spec(
+        "activities.record",
+        obj="session",
+        body=lambda w: {"items": [{"person": w.a.person.pk, "status": "absent"}]},
+    ),
+    ("get", "/api/v1/enrolments"): Spec(READ_ACTIVITIES),
+    ("post", "/api/v1/enrolments"): Spec(
+        "activities.manage",
+        body=lambda w: {"activity": w.a.activity.pk, "person": w.a.other_person.pk},
+        body_refers_to_city=True,
+    ),
+    ("get", "/api/v1/enrolments/{enrolment_id}"): Spec(READ_ACTIVITIES, obj="enrolment"),
+    ("patch", "/api/v1/enrolments/{enrolment_id}"): Spec(
+        "activities.record", obj="enrolment", body=lambda w: {"exit_level": "A2"}
     ),
 }
 

@@ -1,0 +1,125 @@
+"""How activities plug into the other apps: the person page, the case timeline, the city's
+home, merges, and the persons a partner organisation reaches through its activities."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+def _person_panel(request, person):
+    from lgnet.activities.selectors import can_read, enrolments_of
+
+    membership = request.membership
+    if not can_read(membership):
+        return None
+    context = {"enrolments": list(enrolments_of(person, membership)), "person": person}
+    if membership.can("activities.manage") and not person.merged_into_id:
+        from lgnet.activities.selectors import list_activities
+
+        context["open_activities"] = list(
+            list_activities(membership, current=True).exclude(kind="event").only("id", "title")
+        )
+    return context
+
+
+def _timeline(case, membership):
+    """The person's enrolments: the day they enrolled and the day they finished."""
+    from lgnet.activities.models import EnrolmentStatus
+    from lgnet.activities.selectors import can_read, enrolments_of
+    from lgnet.cases.timeline import Entry
+
+    if not can_read(membership):
+        return []
+    entries = []
+    for enrolment in enrolments_of(case.person, membership):
+        url = reverse(
+            "activities:enrolment", kwargs={"city_slug": case.city.slug, "pk": enrolment.pk}
+        )
+        entries.append(
+            Entry(
+                on=enrolment.enrolled_on,
+                kind="enrolment",
+                title=_("Enrolled in %(title)s") % {"title": enrolment.activity.title},
+                detail=enrolment.get_status_display(),
+                url=url,
+            )
+        )
+        if enrolment.ended_on:
+            detail = _("%(hours)s hours attended") % {"hours": enrolment.hours_attended}
+            if enrolment.exit_level:
+                detail += f" · {enrolment.exit_level}"
+            title = (
+                _("Completed %(title)s")
+                if enrolment.status == EnrolmentStatus.COMPLETED
+                else _("Left %(title)s")
+            )
+            entries.append(
+                Entry(
+                    on=enrolment.ended_on,
+                    kind="enrolment",
+                    title=title % {"title": enrolment.activity.title},
+                    detail=detail,
+                    url=url,
+                )
+            )
+    return entries
+
+
+def _city_figures(request) -> list[tuple]:
+    from lgnet.activities.selectors import city_figures
+
+    membership = request.membership
+    if membership is None or not membership.can("activities.view"):
+        return []
+    figures = city_figures(request.city)
+    return [
+        (figures["participants"], _("activity participants")),
+        (f"{figures['hours']:.0f}", _("hours attended")),
+        (figures["gains"], _("gained a CEFR level")),
+    ]
+
+
+def _move_enrolments(duplicate, survivor) -> int:
+    """A merge moves the duplicate's enrolments (and their registers) to the survivor."""
+    from lgnet.activities.models import Enrolment
+    from lgnet.core.exceptions import RuleBroken
+
+    both = Enrolment.objects.filter(
+        person=survivor,
+        activity__in=Enrolment.objects.filter(person=duplicate).values("activity"),
+    )
+    if both.exists():
+        raise RuleBroken(
+            gettext_lazy("Both records are enrolled in the same activity: remove one first."),
+            status=409,
+        )
+    return Enrolment.objects.filter(person=duplicate).update(person=survivor)
+
+
+def _partner_reach(organisation):
+    from lgnet.activities.models import ON_REGISTER, Enrolment
+
+    return Enrolment.objects.filter(
+        city_id=organisation.city_id,
+        activity__organisation=organisation,
+        status__in=ON_REGISTER,
+    ).values("person_id")
+
+
+def connect() -> None:
+    from lgnet.cases import timeline
+    from lgnet.network import panels as network_panels
+    from lgnet.people import panels, selectors, services
+
+    panels.register(
+        panels.Panel(
+            title=str(gettext_lazy("Activities")),
+            template="activities/person_panel.html",
+            context=_person_panel,
+            order=30,
+        )
+    )
+    timeline.register(_timeline)
+    network_panels.register_city_figures(_city_figures)
+    services.register_merge_mover(_move_enrolments)
+    selectors.register_partner_reach(_partner_reach)
