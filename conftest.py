@@ -38,6 +38,7 @@ class CityWorld:
     activity: object = None
     session: object = None
     enrolment: object = None
+    rights_request: object = None  # privacy: a data-subject request
 
 
 @dataclass
@@ -174,6 +175,15 @@ def world(db) -> World:
                 actor=worker,
                 session=cw.session,
                 marks=[activity_services.Mark(cw.enrolment, "present")],
+            )
+        from lgnet.privacy.services import register_request
+
+        for cw, coordinator in ((a, users["coordinator"]), (b, users["outsider"])):
+            cw.rights_request = register_request(
+                actor=coordinator,
+                person=cw.other_person,
+                kind="access",
+                received_on=date(2024, 3, 1),
             )
     return World(a, b, edition, users, memberships)
 

@@ -9,6 +9,7 @@ from lgnet.core.api import MembershipAuth, install_error_handlers
 from lgnet.housing.api import router as housing_router
 from lgnet.network.api import router as network_router
 from lgnet.people.api import router as people_router
+from lgnet.privacy.api import router as privacy_router
 
 api = NinjaAPI(
     title="LgNet API",
@@ -26,5 +27,6 @@ api.add_router("", accounts_router)
 api.add_router("", network_router)
 api.add_router("", people_router)
 api.add_router("", cases_router)
+api.add_router("", privacy_router)
 api.add_router("", housing_router)
 api.add_router("", activities_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "lgnet.accounts",
     "lgnet.people",
     "lgnet.cases",
+    "lgnet.privacy",
     "lgnet.housing",
     "lgnet.activities",
 ]
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lgnet.accounts.middleware.CityScopeMiddleware",
+    "lgnet.privacy.middleware.RestrictionMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("lgnet.network.urls")),
     path("", include("lgnet.people.urls")),
     path("", include("lgnet.cases.urls")),
+    path("", include("lgnet.privacy.urls")),
     path("", include("lgnet.housing.urls")),
     path("", include("lgnet.activities.urls")),
 ]

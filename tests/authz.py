@@ -83,6 +83,20 @@ UI: dict[str, Spec] = {
     "cases:service_add": Spec("cases.edit", method="post", obj="case"),
     "cases:close": Spec("cases.close", method="post", obj="case"),
     "cases:reopen": Spec("cases.close", method="post", obj="case"),
+    # privacy (data-subject rights, notice, access log, retention)
+    "privacy:request_list": Spec("privacy.manage"),
+    "privacy:request_detail": Spec("privacy.manage", obj="rights_request"),
+    "privacy:request_create": Spec("privacy.manage", obj="person"),
+    "privacy:person": Spec("privacy.manage", obj="person"),
+    "privacy:export_json": Spec("privacy.manage", obj="person"),
+    "privacy:export_pdf": Spec("privacy.manage", obj="person"),
+    "privacy:restrict": Spec("privacy.manage", method="post", obj="person"),
+    "privacy:anonymise": Spec("privacy.manage", method="post", obj="person"),
+    "privacy:notice_record": Spec("people.edit", method="post", obj="person"),
+    "privacy:notice_pdf": Spec("people.register_minimal"),
+    "privacy:access_log": Spec("audit.view"),
+    "privacy:retention": Spec("retention.manage", scope="network"),
+    "privacy:retention_run": Spec("retention.manage", scope="network", method="post"),
     # housing
     "housing:home": Spec("housing.view"),
     "housing:facility_create": Spec("housing.manage"),
@@ -245,6 +259,21 @@ API: dict[tuple[str, str], Spec] = {
     ),
     ("get", "/api/v1/persons/{person_id}"): Spec(READ_PERSONS, obj="person"),
     ("get", "/api/v1/persons/{person_id}/access-log"): Spec("audit.view", obj="person"),
+    # privacy
+    ("get", "/api/v1/persons/{person_id}/export"): Spec("privacy.manage", obj="person"),
+    ("get", "/api/v1/privacy-requests"): Spec("privacy.manage"),
+    ("post", "/api/v1/privacy-requests"): Spec(
+        "privacy.manage",
+        body=lambda w: {"person": w.a.person.pk, "kind": "rectification"},
+        body_refers_to_city=True,
+    ),
+    ("get", "/api/v1/privacy-requests/{rights_request_id}"): Spec(
+        "privacy.manage", obj="rights_request"
+    ),
+    ("patch", "/api/v1/privacy-requests/{rights_request_id}"): Spec(
+        "privacy.manage", obj="rights_request", body=lambda w: {"status": "in_progress"}
+    ),
+    ("get", "/api/v1/access-log"): Spec("audit.view"),
     ("patch", "/api/v1/persons/{person_id}"): Spec(
         "people.edit", obj="person", body=lambda w: {"phone": "333 000"}
     ),

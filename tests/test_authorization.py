@@ -32,6 +32,7 @@ def _object(world, cw, name: str):
         "contact": lambda: cw.contact,
         "case": lambda: cw.case,
         "service": lambda: cw.service,
+        "rights_request": lambda: cw.rights_request,
         "activity": lambda: cw.activity,
         "session": lambda: cw.session,
         "enrolment": lambda: cw.enrolment,

@@ -47,6 +47,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "network.manage",
             "monitoring.network",
             "reports.approve",
+            "retention.manage",
         }
     ),
     Role.CITY_COORDINATOR: frozenset(
@@ -55,6 +56,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "city.manage",
             "housing.manage",
             "people.sensitive",
+            "privacy.manage",
             "audit.view",
             "data.export",
             "data.import",

@@ -200,3 +200,11 @@ COMMON_LANGUAGES = (
 
 def common_language_choices() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in COMMON_LANGUAGES]
+
+
+class NoticeChannel(models.TextChoices):
+    """How the privacy notice (art. 13 GDPR) reached the person."""
+
+    PRINTED = "printed", _("printed copy handed over")
+    READ_ALOUD = "read_aloud", _("read aloud, with a cultural mediator if needed")
+    ELECTRONIC = "electronic", _("sent electronically")

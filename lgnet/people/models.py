@@ -20,6 +20,7 @@ from lgnet.people.choices import (
     Channel,
     Dwelling,
     LegalStatus,
+    NoticeChannel,
     Outcome,
     Precision,
     Relation,
@@ -90,6 +91,9 @@ class Person(CityOwned):
     privacy_notice_language = models.CharField(
         _("privacy notice language"), max_length=3, blank=True
     )
+    privacy_notice_channel = models.CharField(
+        _("privacy notice given as"), max_length=12, choices=NoticeChannel.choices, blank=True
+    )
     privacy_notice_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -107,6 +111,10 @@ class Person(CityOwned):
         verbose_name=_("registered by"),
     )
     external_id = models.CharField(_("external id"), max_length=80, blank=True)
+    # Art. 18 GDPR: only the city coordinator opens a restricted file (privacy app).
+    is_restricted = models.BooleanField(_("processing restricted"), default=False)
+    # Set when erasure or retention anonymised the record: names, contacts, documents gone.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

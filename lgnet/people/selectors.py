@@ -2,16 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from lgnet.people import matching
 from lgnet.people.models import Contact, PairDecision, Person
+
+# Art. 18 GDPR restriction: who is looking, set for each request by the privacy app's
+# middleware. Only a membership that may manage privacy (the city coordinator) opens a
+# restricted file; lists leave such files out for everyone else. Jobs and commands run
+# with no viewer and see every record.
+_viewer: ContextVar = ContextVar("lgnet_person_viewer", default=None)
+
+
+@contextmanager
+def viewing_as(membership) -> Iterator[None]:
+    token = _viewer.set(membership)
+    try:
+        yield
+    finally:
+        _viewer.reset(token)
+
+
+def sees_restricted(membership=None) -> bool:
+    viewer = membership if membership is not None else _viewer.get()
+    return viewer is None or viewer.can("privacy.manage")
+
+
+def check_not_restricted(person: Person, membership=None) -> None:
+    """403 with a clear reason when the file is restricted and the viewer is not its keeper."""
+    if person.is_restricted and not sees_restricted(membership):
+        raise PermissionDenied(
+            _("Processing of this file is restricted: only the city coordinator can open it.")
+        )
+
 
 CANDIDATE_LIMIT = 300  # records read from an index block, at most
 SCORED_LIMIT = 30  # records scored in full, after a fast name comparison
@@ -76,7 +109,11 @@ def persons_for_partner(membership) -> QuerySet[Person]:
     reached = Q(pk__in=[])
     for reach in _partner_reaches:
         reached |= Q(pk__in=reach(organisation))
-    return Person.objects.filter(city_id=membership.city_id).current().filter(reached)
+    return (
+        Person.objects.filter(city_id=membership.city_id, is_restricted=False)
+        .current()
+        .filter(reached)
+    )
 
 
 def can_see_full(membership) -> bool:
@@ -93,6 +130,8 @@ def list_persons(
 ) -> QuerySet[Person]:
     """Persons of the city; ``by_codice_fiscale`` is off for roles that may not read it."""
     persons = Person.objects.filter(city=city).current()
+    if not sees_restricted():
+        persons = persons.exclude(is_restricted=True)
     if q:
         folded = matching.normalised_name(q, "")
         found = Q(name_search__icontains=folded) | Q(name_search__trigram_similar=folded)
@@ -108,9 +147,11 @@ def list_persons(
 
 def get_person_for(city, person_id: int) -> Person:
     """A person of the city (merged records included, so old links still open)."""
-    return get_object_or_404(
+    person = get_object_or_404(
         Person.objects.select_related("city", "merged_into"), city=city, pk=person_id
     )
+    check_not_restricted(person)
+    return person
 
 
 @dataclass
