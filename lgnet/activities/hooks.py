@@ -17,7 +17,7 @@ def _person_panel(request, person):
         from lgnet.activities.selectors import list_activities
 
         context["open_activities"] = list(
-            list_activities(membership, current=True).exclude(kind="event").only("id", "title")
+            list_activities(membership, current=True).exclude(kind="event")
         )
     return context
 
