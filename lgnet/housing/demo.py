@@ -41,8 +41,8 @@ EXITS = [
 ]
 # name, kind, rooms × beds per room, women only, accessible rooms, family rooms
 TARANTO = [
-    ("Casa del rifugiato", FacilityKind.EMERGENCY_HOUSE, [4, 4, 3, 3], False, {3}, set()),
-    ("Rifugio protetto 1", FacilityKind.PROTECTED_SHELTER, [2, 2, 2], True, {0}, {2}),
+    ("Casa del rifugiato", FacilityKind.EMERGENCY_HOUSE, [4, 4, 2], False, {2}, set()),
+    ("Rifugio protetto 1", FacilityKind.PROTECTED_SHELTER, [2, 2], True, {0}, {1}),
     ("Rifugio protetto 2", FacilityKind.PROTECTED_SHELTER, [2, 2], False, set(), set()),
     ("Co-abitazione solidale via Dante", FacilityKind.CO_HOUSING, [2, 1], False, set(), set()),
 ]
@@ -96,7 +96,7 @@ def _seed_city(city, persons, operator, rng, today, *, big: bool) -> None:
     placements = _placements(city, beds, persons, operator, rng, today, fill=0.85 if big else 0.6)
     _milestones(city, placements, operator, rng, today)
     placed_now = {p.person_id for p in placements if p.end_date is None or p.end_date > today}
-    _waiting_list(city, persons, placed_now, operator, rng, today, count=9 if big else 3)
+    _waiting_list(city, persons, placed_now, operator, rng, today, count=6 if big else 3)
     _rent(city, persons, operator, rng, today, landlords=6 if big else 2, supports=12 if big else 3)
 
 
@@ -150,15 +150,19 @@ def _weighted_exit(rng) -> str:
 
 
 def _placements(city, beds, persons, operator, rng, today, *, fill: float) -> list[Placement]:
-    """Stays of 2 weeks to 7 months per bed, short gaps between them, one bed per person."""
+    """Stays of 1 to 10 months per bed, short gaps between them, one bed per person.
+    Most people who leave for a home of their own do not come back; others may, later."""
     slots = []
-    for bed in beds:
+    for index, bed in enumerate(beds):
         day = START + timedelta(days=rng.randint(0, 40))
         while day < today:
-            stay = rng.randint(14, 210)
-            end = day + timedelta(days=stay)
+            end = day + timedelta(days=rng.randint(30, 300))
+            if end > today and index % 6 == 5:  # a few beds are free tonight
+                end = today - timedelta(days=rng.randint(1, 5))
+                if end <= day:
+                    break
             slots.append((day, None if end > today else end, bed))
-            gap = rng.randint(0, 12) if rng.random() < fill else rng.randint(15, 60)
+            gap = rng.randint(0, 10) if rng.random() < fill else rng.randint(15, 60)
             day = end + timedelta(days=gap)
     slots.sort(key=lambda s: s[0])
     busy_until: dict[int, date] = {}
@@ -173,7 +177,13 @@ def _placements(city, beds, persons, operator, rng, today, *, fill: float) -> li
         if not candidates:
             continue
         person = rng.choice(candidates)
-        busy_until[person.pk] = end or date.max
+        reason = _weighted_exit(rng) if end else ""
+        if end is None:
+            busy_until[person.pk] = date.max
+        elif reason == ExitReason.AUTONOMOUS_HOUSING and rng.random() < 0.8:
+            busy_until[person.pk] = date.max  # a home of their own
+        else:
+            busy_until[person.pk] = end + timedelta(days=rng.randint(15, 90))
         case = cases.get(person.pk)
         if case and not (case.opened_on <= start and (case.closed_on or date.max) >= start):
             case = None
@@ -184,19 +194,20 @@ def _placements(city, beds, persons, operator, rng, today, *, fill: float) -> li
                 bed=bed,
                 start_date=start,
                 end_date=end,
-                exit_reason=_weighted_exit(rng) if end else "",
+                exit_reason=reason,
                 case=case,
                 created_by=operator,
             )
         )
     placements = Placement.objects.bulk_create(placements, batch_size=1000)
-    # One bed of the first facility is being repaired now (and was free meanwhile).
-    first = beds[0]
-    if not any(p.bed_id == first.pk and p.end_date is None for p in placements):
+    # A bed free tonight is being repaired.
+    held = {p.bed_id for p in placements if p.end_date is None}
+    free = [bed for bed in beds if bed.pk not in held]
+    if free:
         OutOfService.objects.create(
             city=city,
-            bed=first,
-            start_date=today - timedelta(days=3),
+            bed=free[0],
+            start_date=today,
             end_date=today + timedelta(days=10),
             reason="Riparazione infissi",
         )

@@ -130,7 +130,7 @@ def save_bed(
 
 @transaction.atomic
 def put_out_of_service(
-    *, actor: Any, bed: Bed, start_date: date, end_date: date | None, reason: str = ""
+    *, actor: Any, bed: Bed, start_date: date, end_date: date | None = None, reason: str = ""
 ) -> OutOfService:
     """A bed goes out of service only while nobody is placed in it."""
     if end_date is not None and end_date <= start_date:
