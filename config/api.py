@@ -9,6 +9,7 @@ from lgnet.core.api import MembershipAuth, install_error_handlers
 from lgnet.housing.api import router as housing_router
 from lgnet.housing.api import router as housing_router
 from lgnet.housing.api import router as housing_router
+from lgnet.housing.api import router as housing_router
 from lgnet.network.api import router as network_router
 from lgnet.people.api import router as people_router
 from lgnet.privacy.api import router as privacy_router
