@@ -7,9 +7,6 @@ from lgnet.activities.api import router as activities_router
 from lgnet.cases.api import router as cases_router
 from lgnet.core.api import MembershipAuth, install_error_handlers
 from lgnet.housing.api import router as housing_router
-from lgnet.housing.api import router as housing_router
-from lgnet.housing.api import router as housing_router
-from lgnet.housing.api import router as housing_router
 from lgnet.network.api import router as network_router
 from lgnet.people.api import router as people_router
 from lgnet.privacy.api import router as privacy_router
