@@ -38,6 +38,7 @@ class CityWorld:
     activity: object = None
     session: object = None
     enrolment: object = None
+    report: object = None  # monitoring: a draft period report
     rights_request: object = None  # privacy: a data-subject request
 
 
@@ -175,6 +176,25 @@ def world(db) -> World:
                 actor=worker,
                 session=cw.session,
                 marks=[activity_services.Mark(cw.enrolment, "present")],
+            )
+        from lgnet.privacy.services import register_request
+
+        for cw, coordinator in ((a, users["coordinator"]), (b, users["outsider"])):
+            cw.rights_request = register_request(
+                actor=coordinator,
+                person=cw.other_person,
+                kind="access",
+                received_on=date(2024, 3, 1),
+            )
+        from lgnet.monitoring.services import open_report
+
+        for cw, coordinator in ((a, users["coordinator"]), (b, users["outsider"])):
+            cw.report = open_report(
+                actor=coordinator,
+                city=cw.city,
+                edition=edition,
+                period_start=date(2023, 1, 1),
+                period_end=date(2023, 3, 31),
             )
         from lgnet.privacy.services import register_request
 

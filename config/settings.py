@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "lgnet.privacy",
     "lgnet.housing",
     "lgnet.activities",
+    "lgnet.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("lgnet.privacy.urls")),
     path("", include("lgnet.housing.urls")),
     path("", include("lgnet.activities.urls")),
+    path("", include("lgnet.monitoring.urls")),
 ]

@@ -151,6 +151,26 @@ UI: dict[str, Spec] = {
     "activities:enrolment_levels": Spec("activities.record", method="post", obj="enrolment"),
     "activities:certificate": Spec(READ_ACTIVITIES, obj="enrolment"),
     "activities:certificate_pdf": Spec(READ_ACTIVITIES, obj="enrolment"),
+    # Monitoring
+    "monitoring:city_dashboard": Spec("monitoring.city"),
+    "monitoring:city_refresh": Spec("monitoring.city", method="post"),
+    "monitoring:report_list": Spec("monitoring.city"),
+    "monitoring:report_create": Spec("reports.submit", method="post"),
+    "monitoring:report_detail": Spec("monitoring.city", obj="report"),
+    "monitoring:report_edit": Spec("reports.submit", method="post", obj="report"),
+    "monitoring:report_submit": Spec("reports.submit", method="post", obj="report"),
+    "monitoring:report_export": Spec("monitoring.city", obj="report"),
+    "monitoring:network_dashboard": Spec("monitoring.network", scope="network"),
+    "monitoring:targets": Spec("network.manage", scope="network"),
+    "monitoring:network_reports": Spec("monitoring.network", scope="network"),
+    "monitoring:network_report": Spec("monitoring.network", scope="network", obj="report"),
+    "monitoring:report_approve": Spec(
+        "reports.approve", scope="network", method="post", obj="report"
+    ),
+    "monitoring:report_return": Spec(
+        "reports.approve", scope="network", method="post", obj="report"
+    ),
+    "monitoring:network_report_export": Spec("monitoring.network", scope="network", obj="report"),
 }
 
 
@@ -462,6 +482,39 @@ API: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/enrolments/{enrolment_id}"): Spec(READ_ACTIVITIES, obj="enrolment"),
     ("patch", "/api/v1/enrolments/{enrolment_id}"): Spec(
         "activities.record", obj="enrolment", body=lambda w: {"exit_level": "A2"}
+    ),
+    # Monitoring
+    ("get", "/api/v1/indicators"): Spec("editions.view", scope="network"),
+    ("get", "/api/v1/figures"): Spec(
+        "monitoring.city|monitoring.network",
+        scope="network",
+        query="?indicator=beneficiaries&edition=LGNET2&by=sex",
+    ),
+    ("get", "/api/v1/reports"): Spec("monitoring.city|monitoring.network", scope="network"),
+    ("post", "/api/v1/reports"): Spec(
+        "reports.submit",
+        body=lambda w: {
+            "edition": "LGNET2",
+            "period_start": "2023-04-01",
+            "period_end": "2023-06-30",
+        },
+    ),
+    ("get", "/api/v1/reports/{report_id}"): Spec("monitoring.city", obj="report"),
+    ("patch", "/api/v1/reports/{report_id}"): Spec(
+        "reports.submit", obj="report", body=lambda w: {"activities": "Sportello aperto"}
+    ),
+    ("post", "/api/v1/reports/{report_id}/submit"): Spec(
+        "reports.submit", obj="report", body=lambda w: {}
+    ),
+    ("post", "/api/v1/reports/{report_id}/approve"): Spec(
+        "reports.approve", scope="network", obj="report", body=lambda w: {}, expect_conflict=True
+    ),
+    ("post", "/api/v1/reports/{report_id}/return"): Spec(
+        "reports.approve",
+        scope="network",
+        obj="report",
+        body=lambda w: {"comment": "Completate la parte narrativa."},
+        expect_conflict=True,
     ),
 }
 

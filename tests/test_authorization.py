@@ -32,6 +32,7 @@ def _object(world, cw, name: str):
         "contact": lambda: cw.contact,
         "case": lambda: cw.case,
         "service": lambda: cw.service,
+        "report": lambda: cw.report,
         "rights_request": lambda: cw.rights_request,
         "activity": lambda: cw.activity,
         "session": lambda: cw.session,
@@ -54,6 +55,7 @@ def _ui_kwargs(world, spec: Spec, name: str, cw) -> dict:
             "edition": {"code": world.edition.code},
             "city": {"slug": world.a.city.slug},
             "participation": {"code": world.edition.code, "city_slug_": world.a.city.slug},
+            "report": {"pk": world.a.report.pk},
         }[spec.obj]
     if spec.scope != "city":
         return {}
@@ -140,7 +142,7 @@ def _api_path(world, key, spec: Spec, cw) -> str:
         "slug": world.a.city.slug,
         "token_id": 0,
     }
-    if spec.obj and spec.scope == "city":
+    if spec.obj and (spec.scope == "city" or spec.obj == "report"):
         values[f"{spec.obj}_id"] = _object(world, cw, spec.obj).pk
     return template.format(**values) + spec.query
 

@@ -1,0 +1,159 @@
+"""The figures engine: runs the measures in PostgreSQL, one city at a time, and stores the
+aggregate rows (see docs/decisions/0008-figures-engine.md).
+
+This module reads person-level tables, always filtered on one city. Pages and API calls of
+the network level never call it: they read `Figure` rows through selectors.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from lgnet.monitoring import measures
+from lgnet.monitoring.models import Figure, FigureRun, Indicator, PeriodReport
+
+COLUMNS = (
+    "period_start",
+    "period_end",
+    "sex",
+    "age_band",
+    "nationality",
+    "vulnerable",
+    "action_area",
+    "category",
+    "value",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    period_start: date
+    period_end: date
+    sex: str
+    age_band: str
+    nationality: str
+    vulnerable: str
+    action_area: str
+    category: str
+    value: Decimal
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _calendar_periods(start: date, end: date, months: int) -> list[tuple[date, date]]:
+    """Calendar blocks of ``months`` months (1, 3, 6, 12) clipped to [start, end]."""
+    found = []
+    year, month = start.year, ((start.month - 1) // months) * months + 1
+    while date(year, month, 1) <= end:
+        last_month = month + months - 1
+        block_start = date(year, month, 1)
+        block_end = _month_end(year + (last_month - 1) // 12, (last_month - 1) % 12 + 1)
+        found.append((max(block_start, start), min(block_end, end)))
+        month += months
+        if month > 12:
+            year, month = year + 1, month - 12
+    return found
+
+
+def month_periods(start: date, end: date) -> list[tuple[date, date]]:
+    return _calendar_periods(start, end, 1)
+
+
+def standard_periods(edition) -> list[tuple[date, date]]:
+    """Months, quarters, halves and years of the edition, and the edition itself."""
+    start, end = edition.starts_on, edition.ends_on
+    found: list[tuple[date, date]] = []
+    for months in (1, 3, 6, 12):
+        found += _calendar_periods(start, end, months)
+    found.append((start, end))
+    return list(dict.fromkeys(found))
+
+
+def stored_periods(edition) -> list[tuple[date, date]]:
+    """Every period the engine keeps rows for: the standard ones and every reported one."""
+    with scopes_disabled():  # periods only (dates), across the edition's cities
+        reported = PeriodReport.objects.filter(edition=edition).values_list(
+            "period_start", "period_end"
+        )
+        extra = sorted(set(reported))
+    return list(dict.fromkeys([*standard_periods(edition), *extra]))
+
+
+def _params(city_id: int, periods: Iterable[tuple[date, date]]) -> dict:
+    periods = list(periods)
+    return {
+        "city": city_id,
+        "starts": [p[0] for p in periods],
+        "ends": [p[1] for p in periods],
+        "tz": settings.TIME_ZONE,
+    }
+
+
+def compute(indicator: Indicator, city, periods: Iterable[tuple[date, date]]) -> list[Row]:
+    """The measure's rows for one city and the given periods, computed now (nothing stored)."""
+    sql = measures.sql_for(indicator.measure)
+    if sql is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _params(city.pk, periods))
+        return [Row(*values) for values in cursor.fetchall()]
+
+
+def total(rows: Iterable[Row]) -> Decimal:
+    """The value of a set of rows for one period: the sum of the base (non-area) cells."""
+    return sum((r.value for r in rows if not r.action_area), Decimal(0))
+
+
+def compute_totals(city, start: date, end: date) -> dict[str, Decimal]:
+    """Every active indicator's exact value for one city and period (for reports)."""
+    found = {}
+    for indicator in Indicator.objects.filter(is_active=True):
+        rows = compute(indicator, city, [(start, end)])
+        found[indicator.code] = total(rows)
+    return found
+
+
+def refresh(city, edition) -> int:
+    """Recompute and store every figure of a city for an edition; returns the rows written."""
+    periods = stored_periods(edition)
+    written = 0
+    with transaction.atomic(), scopes_disabled():  # one city's rows, named explicitly
+        with connection.cursor() as cursor:
+            # One refresh at a time per city and edition; readers keep the old rows until commit.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [city.pk, edition.pk])
+            Figure.objects.filter(city=city, edition=edition).delete()
+            params = _params(city.pk, periods)
+            for indicator in Indicator.objects.filter(is_active=True):
+                sql = measures.sql_for(indicator.measure)
+                if sql is None:
+                    continue
+                cursor.execute(
+                    f"INSERT INTO {Figure._meta.db_table} (city_id, edition_id, indicator_id, "  # noqa: S608 - table names from models, values as parameters
+                    f"created_at, updated_at, {', '.join(COLUMNS)}) "
+                    "SELECT %(city)s, %(edition)s, %(indicator)s, now(), now(), q.* "
+                    f"FROM ({sql}) AS q",
+                    {**params, "edition": edition.pk, "indicator": indicator.pk},
+                )
+                written += cursor.rowcount
+        FigureRun.objects.update_or_create(
+            city=city, edition=edition, defaults={"computed_at": timezone.now()}
+        )
+    return written
+
+
+def refresh_city(city, editions=None) -> int:
+    """Every edition the city takes part in (or the given ones)."""
+    if editions is None:
+        editions = [p.edition for p in city.participations.select_related("edition")]
+    return sum(refresh(city, edition) for edition in editions)
