@@ -122,7 +122,7 @@ def connect() -> None:
         contacts_section,
         household_section,
         history_section,
-        sections.app_sections("cases"),
+        sections.app_sections("cases", title="Cases"),
         requests_section,
         access_log_section,
     ):

@@ -97,7 +97,7 @@ def related_to_person(
     return None
 
 
-def app_sections(app_label: str, *, skip: Iterable[str] = ()) -> SectionFn:
+def app_sections(app_label: str, *, title: str = "", skip: Iterable[str] = ()) -> SectionFn:
     """One section function covering every model of an app that leads to a person.
 
     Used for the cases app; any app whose records hang off ``person`` (or off a record that
@@ -119,8 +119,8 @@ def app_sections(app_label: str, *, skip: Iterable[str] = ()) -> SectionFn:
             manager = model._default_manager
             found = manager.filter(**{path: person, "city_id": person.city_id}).order_by("pk")
             for row in model_rows(found):
-                rows.append({"record": str(model._meta.verbose_name), **row})
-        return (str(apps.get_app_config(app_label).verbose_name), rows)
+                rows.append({"record": model._meta.model_name, **row})
+        return (title or app_label.capitalize(), rows)
 
     section.__name__ = f"{app_label}_section"
     return section

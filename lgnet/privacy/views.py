@@ -9,9 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +17,7 @@ from lgnet.accounts.permissions import requires
 from lgnet.core.exceptions import RuleBroken
 from lgnet.core.forms import parse_id
 from lgnet.people import selectors as people_selectors
+from lgnet.privacy import pdf as privacy_pdf
 from lgnet.privacy import selectors, services
 from lgnet.privacy.forms import AccessFilterForm, AnswerForm, NoticeForm, PolicyForm, RequestForm
 from lgnet.privacy.models import RequestStatus, RetentionKind, RetentionPolicy, RetentionRun
@@ -127,14 +126,11 @@ def export_json(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
 
 @requires("privacy.manage")
 def export_pdf(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
-    from weasyprint import HTML
-
     person = _person(request, pk)
     data = services.export_person(membership=request.membership, person=person, channel="web")
-    html = render_to_string(
+    pdf = privacy_pdf.render_pdf(
         "privacy/export_pdf.html", {"data": data, "person": person, "city": request.city}
     )
-    pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="art15-person-{person.pk}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -203,23 +199,9 @@ def notice_record(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse
 @requires("people.register_minimal")
 def notice_pdf(request: HttpRequest, city_slug: str) -> HttpResponse:
     """The notice in the person's language with the Italian beside it, ready to print."""
-    from weasyprint import HTML
-
     language = request.GET.get("language", "it")[:3]
     notice = selectors.get_notice(language)
-    italian = selectors.get_notice("it")
-    html = render_to_string(
-        "privacy/notice_pdf.html",
-        {
-            "notice": notice,
-            "italian": italian,
-            "text": notice.text_for(request.city),
-            "italian_text": italian.text_for(request.city),
-            "city": request.city,
-            "printed_on": timezone.localdate(),
-        },
-    )
-    pdf = HTML(string=html).write_pdf()
+    pdf = privacy_pdf.notice_pdf(notice, selectors.get_notice("it"), request.city)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="informativa-{notice.language}.pdf"'
     return response
