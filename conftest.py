@@ -27,6 +27,12 @@ class CityWorld:
     contact: object = None
     case: object = None
     service: object = None
+    referral: object = None
+    goal: object = None
+    review: object = None
+    note: object = None
+    task: object = None
+    attachment: object = None
     # housing
     facility: object = None
     bed: object = None
@@ -147,7 +153,8 @@ def world(db) -> World:
                 delivered_on=date(2024, 3, 2),
                 service_type=ServiceType.objects.get(code="orientation", city=None),
             )
-        _housing_world(a, b, users)
+        _case_work(a, users["caseworker"], memberships["caseworker"])
+        _case_work(b, users["outsider_caseworker"], memberships["outsider_caseworker"])
         # Activities: a course run by the partner organisation (so the partner worker sees
         # it), one session held, the sample person enrolled and marked present.
         from lgnet.activities import services as activity_services
@@ -177,15 +184,7 @@ def world(db) -> World:
                 session=cw.session,
                 marks=[activity_services.Mark(cw.enrolment, "present")],
             )
-        from lgnet.privacy.services import register_request
-
-        for cw, coordinator in ((a, users["coordinator"]), (b, users["outsider"])):
-            cw.rights_request = register_request(
-                actor=coordinator,
-                person=cw.other_person,
-                kind="access",
-                received_on=date(2024, 3, 1),
-            )
+        _housing_world(a, b, users)
         from lgnet.monitoring.services import open_report
 
         for cw, coordinator in ((a, users["coordinator"]), (b, users["outsider"])):
@@ -251,6 +250,39 @@ def _housing_world(a, b, users) -> None:
                 "contribution": Decimal(200),
             },
         )
+
+
+def _case_work(cw: CityWorld, worker: User, membership: Membership) -> None:
+    """A referral of the person to the city's partner (open: the partner reaches the person),
+    a goal, a plan review with its task, a note and a file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lgnet.cases import services
+
+    case = cw.case
+    cw.referral = services.send_referral(
+        actor=worker,
+        case=case,
+        organisation=cw.partner,
+        agreement=cw.agreement,
+        reason="Accompagnamento abitativo",
+        consent_on=date(2024, 3, 1),
+        consent_shares=["contact", "birth_year", "languages", "reason"],
+    )
+    cw.goal = services.add_goal(
+        actor=worker, case=case, domain="housing", description="Trovare una casa"
+    )
+    cw.review = services.schedule_review(actor=worker, case=case, due_on=date(2024, 6, 1))
+    cw.task = case.tasks.get()
+    cw.note = services.write_note(
+        actor=worker, membership=membership, case=case, body="Primo colloquio svolto."
+    )
+    cw.attachment = services.add_attachment(
+        actor=worker,
+        case=case,
+        kind="signed_form",
+        upload=SimpleUploadedFile("consenso.pdf", b"%PDF-1.4 test", "application/pdf"),
+    )
 
 
 def verify_second_factor(client, user: User) -> None:

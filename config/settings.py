@@ -193,8 +193,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Case attachments (ID copies, signed forms) live outside the web root and MEDIA_ROOT: they are
+# served only by a view that checks the reader's rights. Backups include this folder.
+ATTACHMENTS_ROOT = env_str("LGNET_ATTACHMENTS_ROOT") or str(BASE_DIR / "var" / "attachments")
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": ATTACHMENTS_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

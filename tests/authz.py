@@ -26,7 +26,7 @@ class Spec:
     expect_conflict: bool = False  # allowed, but the state of the sample object refuses (409)
 
 
-READ_PERSONS = "people.view|people.view_minimal"
+READ_PERSONS = "people.view|people.view_minimal|people.view_referred"
 READ_ACTIVITIES = "activities.view|activities.record"
 
 # Pages, by URL name.
@@ -97,6 +97,37 @@ UI: dict[str, Spec] = {
     "privacy:access_log": Spec("audit.view"),
     "privacy:retention": Spec("retention.manage", scope="network"),
     "privacy:retention_run": Spec("retention.manage", scope="network", method="post"),
+    "cases:team": Spec("cases.edit", method="post", obj="case"),
+    "cases:assessment_add": Spec("cases.edit", method="post", obj="case"),
+    "cases:goal_add": Spec("cases.edit", method="post", obj="case"),
+    "cases:goal_update": Spec("cases.edit", method="post", obj="case"),
+    "cases:review_add": Spec("cases.edit", method="post", obj="case"),
+    "cases:review_held": Spec("cases.edit", method="post", obj="case"),
+    "cases:note_add": Spec("cases.edit", method="post", obj="case"),
+    "cases:note_edit": Spec("cases.edit", obj="case"),
+    "cases:task_add": Spec("cases.edit", method="post", obj="case"),
+    "cases:tasks": Spec("cases.edit"),
+    "cases:task_done": Spec("cases.edit", method="post", obj="task"),
+    "cases:attachment_add": Spec("cases.edit", method="post", obj="case"),
+    # The case team and the city coordinator: the world's caseworker manages the case.
+    "cases:attachment_download": Spec("cases.edit", obj="case"),
+    "cases:referral_add": Spec("referrals.send", method="post", obj="case"),
+    "cases:referral_list": Spec("cases.view|referrals.respond"),
+    "cases:referral_new": Spec("referrals.respond"),
+    "cases:referral_detail": Spec("cases.view|referrals.respond", obj="referral"),
+    # The world's referral is outgoing: the comune's answer is refused with a message.
+    "cases:referral_accept": Spec(
+        "referrals.respond|referrals.send", method="post", obj="referral"
+    ),
+    "cases:referral_reject": Spec(
+        "referrals.respond|referrals.send", method="post", obj="referral"
+    ),
+    "cases:referral_complete": Spec(
+        "referrals.respond|referrals.send", method="post", obj="referral"
+    ),
+    "cases:referral_withdraw": Spec("referrals.send", method="post", obj="referral"),
+    "cases:referral_revoke": Spec("referrals.send", method="post", obj="referral"),
+    "cases:referral_service": Spec("referrals.respond", method="post", obj="referral"),
     # housing
     "housing:home": Spec("housing.view"),
     "housing:facility_create": Spec("housing.manage"),
@@ -151,6 +182,7 @@ UI: dict[str, Spec] = {
     "activities:enrolment_levels": Spec("activities.record", method="post", obj="enrolment"),
     "activities:certificate": Spec(READ_ACTIVITIES, obj="enrolment"),
     "activities:certificate_pdf": Spec(READ_ACTIVITIES, obj="enrolment"),
+    "activities:language_certificate_add": Spec("activities.manage", method="post", obj="person"),
     # Monitoring
     "monitoring:city_dashboard": Spec("monitoring.city"),
     "monitoring:city_refresh": Spec("monitoring.city", method="post"),
@@ -337,6 +369,56 @@ API: dict[tuple[str, str], Spec] = {
     ("patch", "/api/v1/services/{service_id}"): Spec(
         "cases.edit", obj="service", body=lambda w: {"notes": "ok"}
     ),
+    ("get", "/api/v1/referrals"): Spec("cases.view|referrals.respond"),
+    ("post", "/api/v1/referrals"): Spec(
+        "referrals.send",
+        body=lambda w: {
+            "case": w.a.case.pk,
+            "organisation": w.a.partner.pk,
+            "reason": "Orientamento al lavoro",
+            "consent_on": "2024-03-01",
+            "consent_shares": ["contact"],
+        },
+        body_refers_to_city=True,
+        expect_conflict=True,  # the world's person already has an open referral there
+    ),
+    ("post", "/api/v1/referrals/incoming"): Spec(
+        "referrals.respond",
+        body=lambda w: {
+            "proposed_name": "Ali Musa",
+            "proposed_birth_year": 1988,
+            "reason": "Fine pena il mese prossimo",
+            "consent_on": "2024-03-01",
+        },
+    ),
+    ("get", "/api/v1/referrals/{referral_id}"): Spec(
+        "cases.view|referrals.respond", obj="referral"
+    ),
+    ("patch", "/api/v1/referrals/{referral_id}"): Spec(
+        "referrals.send", obj="referral", body=lambda w: {"reason": "Motivo aggiornato"}
+    ),
+    # Outgoing: the partner answers; the comune's own attempt is refused (403).
+    ("post", "/api/v1/referrals/{referral_id}/accept"): Spec(
+        "referrals.respond", obj="referral", body=lambda w: {}
+    ),
+    ("post", "/api/v1/referrals/{referral_id}/reject"): Spec(
+        "referrals.respond", obj="referral", body=lambda w: {"reason": "Nessun posto"}
+    ),
+    ("post", "/api/v1/referrals/{referral_id}/complete"): Spec(
+        "referrals.respond|referrals.send",
+        obj="referral",
+        body=lambda w: {},
+        expect_conflict=True,  # not accepted yet
+    ),
+    ("post", "/api/v1/referrals/{referral_id}/withdraw"): Spec(
+        "referrals.send", obj="referral", body=lambda w: {}
+    ),
+    ("post", "/api/v1/referrals/{referral_id}/revoke-consent"): Spec(
+        "referrals.send", obj="referral", body=lambda w: {}
+    ),
+    ("get", "/api/v1/notes"): Spec("cases.view", obj="case", query="?case={case_id}"),
+    ("get", "/api/v1/notes/{note_id}"): Spec("cases.view", obj="note"),
+    ("get", "/api/v1/tasks"): Spec("cases.edit"),
     # housing
     ("get", "/api/v1/facilities"): Spec("housing.view"),
     ("post", "/api/v1/facilities"): Spec(
@@ -482,6 +564,17 @@ API: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/enrolments/{enrolment_id}"): Spec(READ_ACTIVITIES, obj="enrolment"),
     ("patch", "/api/v1/enrolments/{enrolment_id}"): Spec(
         "activities.record", obj="enrolment", body=lambda w: {"exit_level": "A2"}
+    ),
+    ("get", "/api/v1/language-certificates"): Spec("activities.view"),
+    ("post", "/api/v1/language-certificates"): Spec(
+        "activities.manage",
+        body=lambda w: {
+            "person": w.a.person.pk,
+            "level": "A2",
+            "issuer": "cpia",
+            "issued_on": "2024-06-20",
+        },
+        body_refers_to_city=True,
     ),
     # Monitoring
     ("get", "/api/v1/indicators"): Spec("editions.view", scope="network"),

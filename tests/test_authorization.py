@@ -32,8 +32,11 @@ def _object(world, cw, name: str):
         "contact": lambda: cw.contact,
         "case": lambda: cw.case,
         "service": lambda: cw.service,
-        "report": lambda: cw.report,
         "rights_request": lambda: cw.rights_request,
+        "report": lambda: cw.report,
+        "referral": lambda: cw.referral,
+        "note": lambda: cw.note,
+        "task": lambda: cw.task,
         "activity": lambda: cw.activity,
         "session": lambda: cw.session,
         "enrolment": lambda: cw.enrolment,
@@ -63,10 +66,19 @@ def _ui_kwargs(world, spec: Spec, name: str, cw) -> dict:
     if spec.obj:
         if spec.obj == "person_query":
             return kwargs
-        key = {"membership": "membership_id"}.get(spec.obj, "pk")
+        key = {"membership": "membership_id", "task": "task_id"}.get(spec.obj, "pk")
         kwargs[key] = _object(world, cw, spec.obj).pk
         if name in ("people:merge", "people:not_same"):
             kwargs["other"] = cw.other_person.pk
+        inner = {
+            "cases:goal_update": ("goal_id", lambda: cw.goal),
+            "cases:review_held": ("review_id", lambda: cw.review),
+            "cases:note_edit": ("note_id", lambda: cw.note),
+            "cases:attachment_download": ("attachment_id", lambda: cw.attachment),
+        }
+        if name in inner:
+            kwarg, of = inner[name]
+            kwargs[kwarg] = of().pk
     return kwargs
 
 
@@ -144,7 +156,7 @@ def _api_path(world, key, spec: Spec, cw) -> str:
     }
     if spec.obj and (spec.scope == "city" or spec.obj == "report"):
         values[f"{spec.obj}_id"] = _object(world, cw, spec.obj).pk
-    return template.format(**values) + spec.query
+    return (template + spec.query).format(**values)
 
 
 def _call(client, method: str, url: str, body, headers: dict):

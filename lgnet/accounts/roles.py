@@ -68,7 +68,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         CITY_VIEW | {"contacts.record", "people.view_minimal", "people.register_minimal"}
     ),
     Role.PARTNER_WORKER: frozenset(
-        CITY_VIEW | {"referrals.respond", "services.record", "activities.record"}
+        CITY_VIEW
+        | {"people.view_referred", "referrals.respond", "services.record", "activities.record"}
     ),
     Role.AUDITOR: frozenset(
         CITY_VIEW

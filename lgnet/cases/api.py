@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lgnet.cases import selectors, services
-from lgnet.cases.models import ActionArea, Outcome
+from lgnet.cases.models import ActionArea, Direction, Outcome, ReferralStatus, Shared
 from lgnet.cases.models import Status as CaseStatus
 from lgnet.core.api import ErrorOut, need
 from lgnet.network import selectors as network_selectors
@@ -241,3 +241,313 @@ def service_update(request: HttpRequest, service_id: int, payload: ServicePatch)
         if key in changes and changes[key] is None:
             changes.pop(key)
     return services.update_service(actor=request.user, service=service, changes=changes)
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+class ReferralOut(Schema):
+    """Partners get only what the consent allows, while the referral is open: the person's
+    id and name, and the reason if shared. Everything else about the person stays out."""
+
+    id: int
+    direction: Direction
+    status: ReferralStatus
+    organisation: int
+    agreement: int | None = None
+    person: int | None = None
+    person_name: str | None = None
+    case: int | None = None
+    reason: str | None = None
+    proposed_name: str | None = None
+    proposed_birth_year: int | None = None
+    consent_on: date | None = None
+    consent_shares: list[Shared] = []
+    consent_revoked_on: date | None = None
+    sent_on: date
+    expected_on: date | None = None
+    responded_on: date | None = None
+    rejection_reason: str = ""
+    completed_on: date | None = None
+
+
+def referral_out(request: HttpRequest, r) -> dict:
+    data = {
+        "id": r.pk,
+        "direction": r.direction,
+        "status": r.status,
+        "organisation": r.organisation_id,
+        "agreement": r.agreement_id,
+        "consent_on": r.consent_on,
+        "consent_shares": r.consent_shares,
+        "consent_revoked_on": r.consent_revoked_on,
+        "sent_on": r.sent_on,
+        "expected_on": r.expected_on,
+        "responded_on": r.responded_on,
+        "rejection_reason": r.rejection_reason,
+        "completed_on": r.completed_on,
+        "proposed_name": r.proposed_name or None,
+        "proposed_birth_year": r.proposed_birth_year,
+    }
+    if request.membership.organisation_id is None:
+        data.update(
+            person=r.person_id,
+            person_name=r.person.full_name if r.person_id else None,
+            case=r.case_id,
+            reason=r.reason,
+        )
+    elif r.is_open:
+        data.update(
+            person=r.person_id,
+            person_name=r.person.full_name if r.person_id else None,
+            reason=r.reason if (r.shares(Shared.REASON) or r.direction == "incoming") else None,
+        )
+    return data
+
+
+class ReferralIn(Schema):
+    case: int
+    organisation: int
+    reason: str = Field(max_length=1000, min_length=1)
+    consent_on: date
+    consent_shares: list[Shared] = Field(default_factory=list, max_length=4)
+    agreement: int | None = None
+    expected_on: date | None = None
+
+
+class IncomingReferralIn(Schema):
+    proposed_name: str = Field(max_length=200, min_length=1)
+    proposed_birth_year: int | None = Field(None, ge=1900, le=2100)
+    reason: str = Field(max_length=1000, min_length=1)
+    consent_on: date
+    expected_on: date | None = None
+
+
+class ReferralPatch(Schema):
+    reason: str | None = Field(None, max_length=1000, min_length=1)
+    expected_on: date | None = None
+
+
+class AcceptIn(Schema):
+    person: int | None = Field(None, description="incoming referrals: the person in the registry")
+
+
+class RejectIn(Schema):
+    reason: str = Field(max_length=500, min_length=1)
+
+
+def _referral_reader(request: HttpRequest) -> None:
+    membership = request.membership
+    if membership is None or not (
+        membership.can("cases.view") or membership.can("referrals.respond")
+    ):
+        need(request, "cases.view")
+
+
+@router.get("/referrals", response={200: list[ReferralOut], **ERRORS}, tags=["referrals"])
+@paginate(LimitOffsetPagination)
+def referral_list(
+    request: HttpRequest,
+    status: ReferralStatus | None = None,
+    direction: Direction | None = None,
+):
+    """The comune's referrals; a partner's worker gets its organisation's only."""
+    _referral_reader(request)
+    referrals = selectors.referrals_for(request.membership).select_related("person")
+    if status:
+        referrals = referrals.filter(status=status.value)
+    if direction:
+        referrals = referrals.filter(direction=direction.value)
+    return _Shaped(request, referrals, referral_out)
+
+
+class _Shaped:
+    """Pagination slices the queryset first; then each item is shaped for the caller."""
+
+    def __init__(self, request, queryset, shape):
+        self.request, self.queryset, self.shape = request, queryset, shape
+
+    def __getitem__(self, item):
+        return [self.shape(self.request, r) for r in self.queryset[item]]
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+
+@router.post("/referrals", response={201: ReferralOut, **ERRORS}, tags=["referrals"])
+def referral_create(request: HttpRequest, payload: ReferralIn):
+    """Refer the person of a case to a partner, with the person's consent."""
+    need(request, "referrals.send")
+    case = selectors.get_case_for(request.city, payload.case)
+    organisation = network_selectors.get_organisation_for(request.city, payload.organisation)
+    agreement = (
+        get_object_or_404(network_selectors.list_agreements(request.city), pk=payload.agreement)
+        if payload.agreement
+        else None
+    )
+    referral = services.send_referral(
+        actor=request.user,
+        case=case,
+        organisation=organisation,
+        agreement=agreement,
+        reason=payload.reason,
+        consent_on=payload.consent_on,
+        consent_shares=[s.value for s in payload.consent_shares],
+        expected_on=payload.expected_on,
+    )
+    return Status(201, referral_out(request, referral))
+
+
+@router.post("/referrals/incoming", response={201: ReferralOut, **ERRORS}, tags=["referrals"])
+def referral_incoming(request: HttpRequest, payload: IncomingReferralIn):
+    """A partner refers someone to the comune (UEPE before a release)."""
+    need(request, "referrals.respond")
+    referral = services.receive_referral(
+        actor=request.user,
+        membership=request.membership,
+        proposed_name=payload.proposed_name,
+        proposed_birth_year=payload.proposed_birth_year,
+        reason=payload.reason,
+        consent_on=payload.consent_on,
+        expected_on=payload.expected_on,
+    )
+    return Status(201, referral_out(request, referral))
+
+
+@router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, tags=["referrals"])
+def referral_detail(request: HttpRequest, referral_id: int):
+    _referral_reader(request)
+    return referral_out(request, selectors.get_referral_for(request.membership, referral_id))
+
+
+@router.patch("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, tags=["referrals"])
+def referral_update(request: HttpRequest, referral_id: int, payload: ReferralPatch):
+    """Correct the reason or the expected date while the partner has not answered."""
+    need(request, "referrals.send")
+    referral = selectors.get_referral_for(request.membership, referral_id)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    referral = services.update_referral(actor=request.user, referral=referral, changes=changes)
+    return referral_out(request, referral)
+
+
+def _answering(request: HttpRequest) -> None:
+    membership = request.membership
+    if membership is None or not (
+        membership.can("referrals.respond") or membership.can("referrals.send")
+    ):
+        need(request, "referrals.respond")
+
+
+@router.post(
+    "/referrals/{referral_id}/accept", response={200: ReferralOut, **ERRORS}, tags=["referrals"]
+)
+def referral_accept(request: HttpRequest, referral_id: int, payload: AcceptIn):
+    _answering(request)
+    referral = selectors.get_referral_for(request.membership, referral_id)
+    person = (
+        people_selectors.get_person_for(request.city, payload.person) if payload.person else None
+    )
+    referral = services.accept_referral(
+        actor=request.user, membership=request.membership, referral=referral, person=person
+    )
+    return referral_out(request, referral)
+
+
+@router.post(
+    "/referrals/{referral_id}/reject", response={200: ReferralOut, **ERRORS}, tags=["referrals"]
+)
+def referral_reject(request: HttpRequest, referral_id: int, payload: RejectIn):
+    _answering(request)
+    referral = selectors.get_referral_for(request.membership, referral_id)
+    referral = services.reject_referral(
+        actor=request.user, membership=request.membership, referral=referral, reason=payload.reason
+    )
+    return referral_out(request, referral)
+
+
+@router.post(
+    "/referrals/{referral_id}/complete", response={200: ReferralOut, **ERRORS}, tags=["referrals"]
+)
+def referral_complete(request: HttpRequest, referral_id: int):
+    _answering(request)
+    referral = selectors.get_referral_for(request.membership, referral_id)
+    referral = services.complete_referral(
+        actor=request.user, membership=request.membership, referral=referral
+    )
+    return referral_out(request, referral)
+
+
+@router.post(
+    "/referrals/{referral_id}/withdraw", response={200: ReferralOut, **ERRORS}, tags=["referrals"]
+)
+def referral_withdraw(request: HttpRequest, referral_id: int):
+    need(request, "referrals.send")
+    referral = selectors.get_referral_for(request.membership, referral_id)
+    return referral_out(request, services.withdraw_referral(actor=request.user, referral=referral))
+
+
+@router.post(
+    "/referrals/{referral_id}/revoke-consent",
+    response={200: ReferralOut, **ERRORS},
+    tags=["referrals"],
+)
+def referral_revoke(request: HttpRequest, referral_id: int):
+    """The person revoked the consent: the partner reads nothing more of them."""
+    need(request, "referrals.send")
+    referral = selectors.get_referral_for(request.membership, referral_id)
+    return referral_out(request, services.revoke_consent(actor=request.user, referral=referral))
+
+
+# --- Notes (metadata only: the text is read in the case page, where reads are logged) -------
+
+
+class NoteOut(Schema):
+    id: int
+    case: int = Field(alias="case_id")
+    author: str = Field(alias="author.username")
+    created_at: datetime
+    edited_at: datetime | None
+    confidential: bool
+    addendum_to: int | None = Field(None, alias="addendum_to_id")
+
+
+@router.get("/notes", response={200: list[NoteOut], **ERRORS}, tags=["cases"])
+@paginate(LimitOffsetPagination)
+def note_list(request: HttpRequest, case: int = Query(...)):
+    """Who wrote what kind of note when, on a case; never the text."""
+    need(request, "cases.view")
+    return selectors.notes_of(selectors.get_case_for(request.city, case))
+
+
+@router.get("/notes/{note_id}", response={200: NoteOut, **ERRORS}, tags=["cases"])
+def note_detail(request: HttpRequest, note_id: int):
+    need(request, "cases.view")
+    from lgnet.cases.models import Note
+
+    return get_object_or_404(Note.objects.select_related("author"), city=request.city, pk=note_id)
+
+
+# --- Tasks ---------------------------------------------------------------------------------
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    kind: str
+    due_on: date
+    assignee: str = Field(alias="assignee.username")
+    case: int | None = Field(None, alias="case_id")
+    done_on: date | None
+
+
+@router.get("/tasks", response={200: list[TaskOut], **ERRORS}, tags=["cases"])
+@paginate(LimitOffsetPagination)
+def task_list(request: HttpRequest, mine: bool = True, overdue: bool = False):
+    """Open tasks: yours (default) or everyone's; ``overdue`` only those past their date."""
+    need(request, "cases.edit")
+    return selectors.list_tasks(
+        request.city, assignee=request.user if mine else None, overdue=overdue
+    )

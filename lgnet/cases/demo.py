@@ -4,6 +4,8 @@ in the other cities most registered persons have a case."""
 import random
 from datetime import date, timedelta
 
+from django.db import connection
+
 from lgnet.accounts.models import User
 from lgnet.cases.catalogue import ensure_network_catalogue
 from lgnet.cases.models import (
@@ -118,3 +120,164 @@ def _seed_city(city, persons, operator, types, providers, rng, today) -> None:
                 )
             )
     Service.objects.bulk_create(services, batch_size=1000)
+    _seed_case_work(city, cases, operator, providers, rng, today)
+
+
+NOTES = [
+    "Primo colloquio con mediatore linguistico: la persona chiede aiuto per i documenti.",
+    "Accompagnato in Questura per il rinnovo del permesso.",
+    "Colloquio di verifica del piano: obiettivi confermati.",
+    "Segnalata disponibilità di un posto in co-housing.",
+]
+CONFIDENTIAL_NOTES = [
+    "Riferisce episodi di violenza durante il viaggio: proposto supporto psicologico.",
+    "Situazione sanitaria da seguire con il consultorio.",
+]
+GOALS = [
+    ("legal_documents", "Rinnovare il permesso di soggiorno"),
+    ("language", "Raggiungere il livello A2 di italiano"),
+    ("housing", "Passare a un alloggio autonomo"),
+    ("work", "Trovare un tirocinio"),
+    ("health", "Iscrizione al Servizio sanitario nazionale"),
+]
+REASONS = {
+    "isola": "Inserimento in co-housing e accompagnamento all'autonomia abitativa.",
+    "iom": "Corso sui diritti dei lavoratori e orientamento al lavoro.",
+    "uepe": "Progetto di reinserimento dopo la fine della pena.",
+}
+
+
+def _seed_case_work(city, cases, operator, providers, rng, today) -> None:
+    """Assessments, plans, notes, referrals to partners and tasks, in bulk."""
+    from lgnet.cases.models import (
+        Assessment,
+        AssessmentScore,
+        Direction,
+        Domain,
+        Goal,
+        GoalStatus,
+        Note,
+        PlanReview,
+        Referral,
+        ReferralStatus,
+        Shared,
+    )
+    from lgnet.cases.services import make_automatic_tasks
+
+    assessments, goals, reviews, notes, referrals = [], [], [], [], []
+    for case in cases:
+        end = case.closed_on or today
+        span = max((end - case.opened_on).days, 1)
+        for k in range(rng.randint(1, 3)):
+            assessments.append(
+                Assessment(
+                    city=city,
+                    case=case,
+                    assessed_on=case.opened_on + timedelta(days=min(span, k * 90)),
+                    assessed_by=operator,
+                )
+            )
+        for domain, text in rng.sample(GOALS, rng.randint(1, 3)):
+            status = (
+                rng.choice([GoalStatus.ACHIEVED, GoalStatus.PARTLY, GoalStatus.NOT_ACHIEVED])
+                if case.closed_on
+                else rng.choice([GoalStatus.PLANNED, GoalStatus.IN_PROGRESS])
+            )
+            goals.append(
+                Goal(
+                    city=city,
+                    case=case,
+                    domain=domain,
+                    description=text,
+                    target_on=case.opened_on + timedelta(days=rng.randint(60, 300)),
+                    status=status,
+                    outcome=""
+                    if status in (GoalStatus.PLANNED, GoalStatus.IN_PROGRESS, GoalStatus.ACHIEVED)
+                    else "Da riprendere.",
+                    created_by=operator,
+                )
+            )
+        if not case.closed_on:
+            reviews.append(
+                PlanReview(
+                    city=city, case=case, due_on=today + timedelta(days=rng.randint(-20, 60))
+                )
+            )
+        for _k in range(rng.randint(1, 3)):
+            confidential = rng.random() < 0.2
+            notes.append(
+                Note(
+                    city=city,
+                    case=case,
+                    author=operator,
+                    body=rng.choice(CONFIDENTIAL_NOTES if confidential else NOTES),
+                    confidential=confidential,
+                )
+            )
+        if providers and rng.random() < 0.45:
+            partner = rng.choice(providers)
+            key = next((k for k in REASONS if k in partner.name.lower()), "isola")
+            sent = case.opened_on + timedelta(days=rng.randint(0, min(span, 60)))
+            status = rng.choice(
+                [
+                    ReferralStatus.SENT,
+                    ReferralStatus.ACCEPTED,
+                    ReferralStatus.ACCEPTED,
+                    ReferralStatus.COMPLETED,
+                    ReferralStatus.REJECTED,
+                ]
+            )
+            if case.closed_on and status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
+                status = ReferralStatus.COMPLETED
+            incoming = key == "uepe" and rng.random() < 0.5
+            referrals.append(
+                Referral(
+                    city=city,
+                    direction=Direction.INCOMING if incoming else Direction.OUTGOING,
+                    person=case.person,
+                    case=case,
+                    organisation=partner,
+                    reason=REASONS[key],
+                    proposed_name=case.person.full_name if incoming else "",
+                    consent_on=sent,
+                    consent_shares=list(Shared.values),
+                    status=status,
+                    sent_on=sent,
+                    responded_on=None
+                    if status == ReferralStatus.SENT
+                    else sent + timedelta(days=3),
+                    rejection_reason="Nessun posto disponibile."
+                    if status == ReferralStatus.REJECTED
+                    else "",
+                    completed_on=min(end, sent + timedelta(days=90))
+                    if status == ReferralStatus.COMPLETED
+                    else None,
+                    sent_by=operator,
+                )
+            )
+    Assessment.objects.bulk_create(assessments, batch_size=1000)
+    scores = []
+    domains = list(Domain.values)
+    for a in assessments:
+        step = (a.assessed_on - a.case.opened_on).days // 90
+        for domain in rng.sample(domains, rng.randint(3, len(domains))):
+            scores.append(
+                AssessmentScore(
+                    city=city,
+                    assessment=a,
+                    domain=domain,
+                    level=min(5, rng.randint(1, 3) + step),
+                )
+            )
+    AssessmentScore.objects.bulk_create(scores, batch_size=2000)
+    Goal.objects.bulk_create(goals, batch_size=1000)
+    PlanReview.objects.bulk_create(reviews, batch_size=1000)
+    Note.objects.bulk_create(notes, batch_size=1000)
+    with connection.cursor() as cursor:  # notes written along the case, not all today
+        cursor.execute(
+            "UPDATE cases_note n SET created_at = c.opened_on + (n.id %% 40) * interval '1 day'"
+            " FROM cases_case c WHERE n.case_id = c.id AND n.city_id = %s",
+            [city.pk],
+        )
+    Referral.objects.bulk_create(referrals, batch_size=1000)
+    make_automatic_tasks(city, today=today)

@@ -253,3 +253,421 @@ class Service(CityOwned):
 
     def __str__(self) -> str:
         return f"{self.delivered_on} {self.service_type}"
+
+
+class Domain(models.TextChoices):
+    """Areas of need, assessed and planned alike."""
+
+    HOUSING = "housing", _("Housing")
+    HEALTH = "health", _("Health")
+    LEGAL = "legal_documents", _("Legal status and documents")
+    WORK = "work", _("Work")
+    LANGUAGE = "language", _("Language")
+    INCOME = "income", _("Income")
+    FAMILY = "family", _("Family")
+    SOCIAL = "social_ties", _("Social ties")
+
+
+class Level(models.IntegerChoices):
+    """How the person stands in a domain: 1 is a crisis, 5 is autonomy."""
+
+    CRISIS = 1, _("1 · In crisis")
+    VULNERABLE = 2, _("2 · Vulnerable")
+    STABILISING = 3, _("3 · Stabilising")
+    SAFE = 4, _("4 · Safe")
+    AUTONOMOUS = 5, _("5 · Autonomous")
+
+
+@tracked()
+class Assessment(CityOwned):
+    """Needs assessed on a day, a level per domain; repeated so that change shows."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("case")
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(_("summary"), blank=True, max_length=4000)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-assessed_on", "-id"]
+        indexes = [models.Index(fields=["city", "case", "assessed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}@{self.assessed_on}"
+
+
+@tracked()
+class AssessmentScore(CityOwned):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "domain"], name="assessment_domain_once"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="level_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain}={self.level}"
+
+
+class GoalStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ACHIEVED = "achieved", _("Achieved")
+    PARTLY = "partly_achieved", _("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+    DROPPED = "dropped", _("Dropped")
+
+
+GOAL_OPEN = (GoalStatus.PLANNED, GoalStatus.IN_PROGRESS)
+
+
+@tracked()
+class Goal(CityOwned):
+    """A goal of the individual plan, agreed with the person."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="goals", verbose_name=_("case")
+    )
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    description = models.CharField(_("goal"), max_length=300)
+    target_on = models.DateField(_("target date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.PLANNED
+    )
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["target_on", "id"]
+        indexes = [models.Index(fields=["city", "case", "status"])]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in GOAL_OPEN
+
+
+@tracked()
+class PlanReview(CityOwned):
+    """A review of the plan: when it is due, and when it was held."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
+    due_on = models.DateField(_("review due on"))
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    remarks = models.CharField(_("remarks"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(
+                fields=["city", "due_on"],
+                condition=Q(held_on__isnull=True),
+                name="plan_review_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}@{self.due_on}"
+
+
+@tracked(exclude=["body"])
+class Note(CityOwned):
+    """A case note. Confidential ones are read by the case team and the city coordinator only,
+    and every read is logged. After 24 hours a note is answered with an addendum, not edited."""
+
+    EDIT_WINDOW_HOURS = 24
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="notes", verbose_name=_("case")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"), max_length=8000)
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_("Only the case team and the city coordinator read it; each read is logged."),
+    )
+    addendum_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="addenda",
+        verbose_name=_("addendum to"),
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["city", "case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+    def editable_until(self):
+        from datetime import timedelta
+
+        return self.created_at + timedelta(hours=self.EDIT_WINDOW_HOURS)
+
+
+class Direction(models.TextChoices):
+    OUTGOING = "outgoing", _("To a partner")
+    INCOMING = "incoming", _("From a partner")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+REFERRAL_OPEN = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+
+
+class Shared(models.TextChoices):
+    """What the person agreed may be shared with the partner, beyond the names."""
+
+    CONTACT = "contact", _("Phone number")
+    BIRTH_YEAR = "birth_year", _("Sex and birth year")
+    LANGUAGES = "languages", _("Languages")
+    REASON = "reason", _("The reason of the referral")
+
+
+class ReferralQuerySet(models.QuerySet):
+    def open(self):
+        """Referrals that give the partner access: sent or accepted, consent not revoked."""
+        return self.filter(status__in=REFERRAL_OPEN, consent_revoked_on__isnull=True)
+
+
+@tracked()
+class Referral(CityOwned):
+    """A hand-off to a partner organisation under an agreement, or from one (UEPE referring
+    a person before release). The partner reads only what the consent allows, while the
+    referral is open."""
+
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.OUTGOING
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("person"),
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("case"),
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("partner"),
+    )
+    agreement = models.ForeignKey(
+        "network.Agreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("agreement"),
+    )
+    reason = models.CharField(_("reason"), max_length=1000)
+    # An incoming referral names someone the city may not have registered yet.
+    proposed_name = models.CharField(_("name given by the partner"), max_length=200, blank=True)
+    proposed_birth_year = models.PositiveSmallIntegerField(
+        _("birth year given by the partner"), null=True, blank=True
+    )
+    expected_on = models.DateField(_("expected on"), null=True, blank=True)
+    consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_shares = ArrayField(
+        models.CharField(max_length=20, choices=Shared.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("may be shared"),
+    )
+    consent_revoked_on = models.DateField(_("consent revoked on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    sent_on = models.DateField(_("sent on"))
+    responded_on = models.DateField(_("answered on"), null=True, blank=True)
+    rejection_reason = models.CharField(_("reason for rejecting"), max_length=500, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedManager(
+        city="city", _manager_class=models.Manager.from_queryset(ReferralQuerySet)
+    )
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction="incoming") | Q(person__isnull=False),
+                name="referral_outgoing_names_person",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="referral_rejection_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["city", "organisation", "status"]),
+            models.Index(fields=["city", "status", "sent_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:referral_detail", kwargs={"city_slug": self.city.slug, "pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in REFERRAL_OPEN and self.consent_revoked_on is None
+
+    def shares(self, what: str) -> bool:
+        return what in self.consent_shares
+
+
+class TaskKind(models.TextChoices):
+    MANUAL = "manual", _("Task")
+    PERMIT = "permit_expiry", _("Permit expiring")
+    REVIEW = "plan_review", _("Plan review")
+    GOAL = "goal_due", _("Goal due")
+
+
+@tracked()
+class Task(CityOwned):
+    """Something to do by a date. Some are made automatically (permit expiry 60 days ahead,
+    plan reviews); ``key`` keeps those from being made twice."""
+
+    title = models.CharField(_("task"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=TaskKind.choices, default=TaskKind.MANUAL
+    )
+    due_on = models.DateField(_("due on"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("assigned to"),
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("case"),
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    key = models.CharField(max_length=80, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "key"], condition=~Q(key=""), name="task_automatic_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["city", "assignee", "due_on"],
+                condition=Q(done_on__isnull=True),
+                name="task_open_by_assignee",
+            ),
+            models.Index(
+                fields=["city", "due_on"], condition=Q(done_on__isnull=True), name="task_open_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttachmentKind(models.TextChoices):
+    ID_COPY = "id_copy", _("Copy of an identity document")
+    PERMIT = "permit", _("Copy of the residence permit")
+    SIGNED_FORM = "signed_form", _("Signed form or consent")
+    CERTIFICATE = "certificate", _("Certificate")
+    OTHER = "other", _("Other")
+
+
+def attachment_path(instance, filename: str) -> str:
+    """Random names: nothing of the person in a path on disk."""
+    import uuid
+
+    return f"{instance.city_id}/{uuid.uuid4().hex}"
+
+
+def attachment_storage():
+    from django.core.files.storage import storages
+
+    return storages["attachments"]
+
+
+@tracked(exclude=["file"])
+class Attachment(CityOwned):
+    """A file of a case (ID copy, signed form), kept outside the web root and served only
+    through a view that checks the reader's rights and logs the read."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("case")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.OTHER
+    )
+    file = models.FileField(upload_to=attachment_path, storage=attachment_storage, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["city", "case"])]
+
+    def __str__(self) -> str:
+        return self.original_name

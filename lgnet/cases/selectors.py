@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from lgnet.cases.models import Case, Service
+from lgnet.cases.models import (
+    Assessment,
+    AssessmentScore,
+    Attachment,
+    Case,
+    Domain,
+    Goal,
+    Note,
+    PlanReview,
+    Referral,
+    Service,
+    Task,
+)
 
 
 def list_cases(
-    city, *, status: str = "", area: str = "", manager_id: int | None = None, q: str = ""
+    city,
+    *,
+    status: str = "",
+    area: str = "",
+    manager_id: int | None = None,
+    q: str = "",
+    overdue: bool = False,
 ) -> QuerySet[Case]:
+    """``overdue``: not closed, with a task or a plan review past its date."""
     cases = Case.objects.filter(city=city).select_related("person", "manager")
     if status:
         cases = cases.filter(status=status)
@@ -18,6 +38,15 @@ def list_cases(
         cases = cases.filter(areas__contains=[area])
     if manager_id:
         cases = cases.filter(manager_id=manager_id)
+    if overdue:
+        today = timezone.localdate()
+        late_tasks = Task.objects.filter(
+            case=OuterRef("pk"), done_on__isnull=True, due_on__lt=today
+        )
+        late_reviews = PlanReview.objects.filter(
+            case=OuterRef("pk"), held_on__isnull=True, due_on__lt=today
+        )
+        cases = cases.not_closed().filter(Q(Exists(late_tasks)) | Q(Exists(late_reviews)))
     if q:
         cases = cases.filter(
             Q(number__icontains=q)
@@ -59,3 +88,111 @@ def is_on_team(membership, person) -> bool:
         .exclude(case__status=Status.CLOSED)
         .exists()
     )
+
+
+def assessments_of(case: Case) -> list[Assessment]:
+    return list(
+        Assessment.objects.filter(city=case.city, case=case)
+        .select_related("assessed_by")
+        .prefetch_related(Prefetch("scores", AssessmentScore.objects.order_by("domain")))
+        .order_by("-assessed_on", "-id")
+    )
+
+
+def assessment_grid(assessments: list[Assessment], last: int = 4) -> dict:
+    """Domains × the last assessments (oldest first), with the change since the first shown."""
+    shown = list(reversed(assessments[:last]))
+    rows = []
+    for value, label in Domain.choices:
+        levels = [next((s.level for s in a.scores.all() if s.domain == value), None) for a in shown]
+        known = [v for v in levels if v is not None]
+        change = known[-1] - known[0] if len(known) > 1 else None
+        rows.append({"code": value, "domain": label, "levels": levels, "change": change})
+    return {"dates": [a.assessed_on for a in shown], "rows": rows}
+
+
+def goals_of(case: Case) -> QuerySet[Goal]:
+    return Goal.objects.filter(city=case.city, case=case).order_by("status", "target_on", "id")
+
+
+def reviews_of(case: Case) -> QuerySet[PlanReview]:
+    return PlanReview.objects.filter(city=case.city, case=case).order_by("due_on", "id")
+
+
+def notes_of(case: Case) -> QuerySet[Note]:
+    return (
+        Note.objects.filter(city=case.city, case=case)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def get_note_for(city, case: Case, note_id: int) -> Note:
+    return get_object_or_404(
+        Note.objects.select_related("author"), city=city, case=case, pk=note_id
+    )
+
+
+def list_referrals(
+    city, *, organisation=None, status: str = "", direction: str = "", case: Case | None = None
+) -> QuerySet[Referral]:
+    referrals = Referral.objects.filter(city=city).select_related(
+        "organisation", "person", "case", "agreement", "sent_by"
+    )
+    if organisation is not None:
+        referrals = referrals.filter(organisation=organisation)
+    if status:
+        referrals = referrals.filter(status=status)
+    if direction:
+        referrals = referrals.filter(direction=direction)
+    if case is not None:
+        referrals = referrals.filter(case=case)
+    return referrals.order_by("-sent_on", "-id")
+
+
+def referrals_for(membership) -> QuerySet[Referral]:
+    """What the user may open: a partner only its organisation's referrals, the comune all."""
+    if membership.organisation_id is not None:
+        return list_referrals(membership.city, organisation=membership.organisation)
+    return list_referrals(membership.city)
+
+
+def get_referral_for(membership, referral_id: int) -> Referral:
+    return get_object_or_404(referrals_for(membership), pk=referral_id)
+
+
+def partner_reach(organisation) -> QuerySet:
+    """Persons an organisation works with through an open referral."""
+    return (
+        Referral.objects.filter(city_id=organisation.city_id, organisation=organisation)
+        .open()
+        .filter(person__isnull=False)
+        .values("person_id")
+    )
+
+
+def list_tasks(
+    city, *, assignee=None, overdue: bool = False, open_only: bool = True, case: Case | None = None
+) -> QuerySet[Task]:
+    tasks = Task.objects.filter(city=city).select_related("assignee", "case__person")
+    if open_only:
+        tasks = tasks.filter(done_on__isnull=True)
+    if assignee is not None:
+        tasks = tasks.filter(assignee=assignee)
+    if overdue:
+        tasks = tasks.filter(due_on__lt=timezone.localdate(), done_on__isnull=True)
+    if case is not None:
+        tasks = tasks.filter(case=case)
+    return tasks.order_by("due_on", "id")
+
+
+def get_task_for(city, task_id: int) -> Task:
+    return get_object_or_404(Task, city=city, pk=task_id)
+
+
+def attachments_of(case: Case) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(city=case.city, case=case).select_related("uploaded_by")
+
+
+def get_attachment_for(city, case: Case, attachment_id: int) -> Attachment:
+    return get_object_or_404(Attachment, city=city, case=case, pk=attachment_id)

@@ -11,14 +11,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lgnet.cases.models import (
+    GOAL_OPEN,
+    REFERRAL_OPEN,
     ActionArea,
+    Assessment,
+    AssessmentScore,
+    Attachment,
+    AttachmentKind,
     Case,
     CaseCounter,
     CaseMember,
+    Direction,
+    Domain,
+    Goal,
+    GoalStatus,
+    Level,
+    Note,
     Outcome,
+    PlanReview,
+    Referral,
+    ReferralStatus,
     Service,
     ServiceType,
+    Shared,
     Status,
+    Task,
+    TaskKind,
 )
 from lgnet.core import audit
 from lgnet.core.exceptions import RuleBroken
@@ -222,3 +240,582 @@ def update_service(*, actor: Any, service: Service, changes: dict) -> Service:
         actor=actor, target=service, action="service.updated", data={"fields": sorted(changes)}
     )
     return service
+
+
+# --- Assessment and plan -------------------------------------------------------------------
+
+
+def _open_case_only(case: Case) -> None:
+    if case.is_closed:
+        raise RuleBroken(_("Reopen the case before changing it."), status=409)
+
+
+@transaction.atomic
+def record_assessment(
+    *, actor: Any, case: Case, assessed_on: date, levels: dict[str, int], summary: str = ""
+) -> Assessment:
+    """Levels (1–5) for the domains assessed; at least one domain."""
+    _open_case_only(case)
+    levels = {d: v for d, v in levels.items() if v not in (None, "")}
+    if not levels:
+        raise RuleBroken(_("Give a level for at least one domain."), field="levels")
+    wrong = set(levels) - set(Domain.values)
+    if wrong:
+        raise RuleBroken(_("Unknown domain: %(d)s") % {"d": ", ".join(sorted(wrong))})
+    if any(int(v) not in Level.values for v in levels.values()):
+        raise RuleBroken(_("A level goes from 1 to 5."), field="levels")
+    if assessed_on < case.opened_on or assessed_on > timezone.localdate():
+        raise RuleBroken(
+            _("The date must lie between the opening of the case and today."), field="assessed_on"
+        )
+    assessment = Assessment.objects.create(
+        city=case.city, case=case, assessed_on=assessed_on, assessed_by=actor, summary=summary
+    )
+    AssessmentScore.objects.bulk_create(
+        AssessmentScore(city=case.city, assessment=assessment, domain=d, level=int(v))
+        for d, v in levels.items()
+    )
+    audit.record(actor=actor, target=assessment, action="assessment.recorded")
+    return assessment
+
+
+@transaction.atomic
+def add_goal(
+    *, actor: Any, case: Case, domain: str, description: str, target_on: date | None = None
+) -> Goal:
+    _open_case_only(case)
+    if domain not in Domain.values:
+        raise RuleBroken(_("Choose a domain."), field="domain")
+    if not description.strip():
+        raise RuleBroken(_("Describe the goal."), field="description")
+    if target_on is not None and target_on < case.opened_on:
+        raise RuleBroken(_("The target date cannot precede the case."), field="target_on")
+    goal = Goal.objects.create(
+        city=case.city,
+        case=case,
+        domain=domain,
+        description=description.strip()[:300],
+        target_on=target_on,
+        created_by=actor,
+    )
+    audit.record(actor=actor, target=goal, action="goal.added")
+    return goal
+
+
+@transaction.atomic
+def update_goal(*, actor: Any, goal: Goal, status: str, outcome: str = "") -> Goal:
+    if status not in GoalStatus.values:
+        raise RuleBroken(_("Choose a status."), field="status")
+    if status not in GOAL_OPEN and not outcome.strip() and status != GoalStatus.ACHIEVED:
+        raise RuleBroken(_("Say how the goal ended."), field="outcome")
+    goal.status, goal.outcome = status, outcome.strip()[:500]
+    goal.save(update_fields=["status", "outcome", "updated_at"])
+    audit.record(actor=actor, target=goal, action="goal.updated", data={"status": status})
+    return goal
+
+
+@transaction.atomic
+def schedule_review(*, actor: Any, case: Case, due_on: date) -> PlanReview:
+    """A plan review on a date, and the manager's task for it."""
+    _open_case_only(case)
+    if due_on < case.opened_on:
+        raise RuleBroken(_("The review cannot precede the case."), field="due_on")
+    review = PlanReview.objects.create(city=case.city, case=case, due_on=due_on)
+    _review_task(review)
+    audit.record(actor=actor, target=review, action="review.scheduled")
+    return review
+
+
+@transaction.atomic
+def hold_review(*, actor: Any, review: PlanReview, held_on: date, remarks: str = "") -> PlanReview:
+    if held_on > timezone.localdate():
+        raise RuleBroken(_("A review cannot be held in the future."), field="held_on")
+    review.held_on, review.remarks = held_on, remarks.strip()[:500]
+    review.save(update_fields=["held_on", "remarks", "updated_at"])
+    Task.objects.filter(city=review.city, key=f"review:{review.pk}", done_on__isnull=True).update(
+        done_on=held_on
+    )
+    audit.record(actor=actor, target=review, action="review.held")
+    return review
+
+
+# --- Notes ---------------------------------------------------------------------------------
+
+
+def can_read_confidential(membership, case: Case) -> bool:
+    """The case team and the city coordinator."""
+    if membership is None or membership.city_id != case.city_id:
+        return False
+    if membership.can("people.sensitive"):
+        return True
+    return CaseMember.objects.filter(case=case, user_id=membership.user_id).exists()
+
+
+@transaction.atomic
+def write_note(
+    *,
+    actor: Any,
+    membership,
+    case: Case,
+    body: str,
+    confidential: bool = False,
+    addendum_to: Note | None = None,
+) -> Note:
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise RuleBroken(_("Write the note."), field="body")
+    if addendum_to is not None:
+        if addendum_to.case_id != case.pk:
+            raise RuleBroken(_("Answer a note of this case."), field="addendum_to", status=404)
+        if addendum_to.confidential and not can_read_confidential(membership, case):
+            raise RuleBroken(_("This note is confidential."), status=403)
+        confidential = confidential or addendum_to.confidential
+    if confidential and not can_read_confidential(membership, case):
+        raise RuleBroken(
+            _("Only the case team and the city coordinator write confidential notes."),
+            field="confidential",
+            status=403,
+        )
+    note = Note.objects.create(
+        city=case.city,
+        case=case,
+        author=actor,
+        body=body[:8000],
+        confidential=confidential,
+        addendum_to=addendum_to,
+    )
+    audit.record(actor=actor, target=note, action="note.written")
+    return note
+
+
+@transaction.atomic
+def edit_note(*, actor: Any, note: Note, body: str) -> Note:
+    """Only the author, within 24 hours; afterwards the note is answered with an addendum."""
+    if note.author_id != actor.pk:
+        raise RuleBroken(_("Only the author may edit a note."), status=403)
+    if timezone.now() > note.editable_until():
+        raise RuleBroken(
+            _("A note older than 24 hours is not edited: add an addendum."), status=409
+        )
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise RuleBroken(_("Write the note."), field="body")
+    note.body, note.edited_at = body[:8000], timezone.now()
+    note.save(update_fields=["body", "edited_at", "updated_at"])
+    audit.record(actor=actor, target=note, action="note.edited")
+    return note
+
+
+def log_confidential_reads(membership, case: Case, notes) -> None:
+    """Every confidential note shown is one line in the person's access log."""
+    from lgnet.core.models import AccessLog
+    from lgnet.people.selectors import _sensitive_grants
+
+    shown = [n for n in notes if n.confidential]
+    if not shown:
+        return
+    outside = not any(grant(membership, case.person) for grant in _sensitive_grants)
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=membership.user,
+            membership_id=membership.pk,
+            city_id=case.city_id,
+            person_id=case.person_id,
+            what=f"confidential_note:{n.pk}",
+            channel="web",
+            outside_team=outside,
+        )
+        for n in shown
+    )
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+def _check_partner(case_city, organisation, agreement) -> None:
+    if organisation.city_id != case_city.pk:
+        raise RuleBroken(
+            _("Choose one of your city's organisations."), field="organisation", status=404
+        )
+    if organisation.kind == "comune":
+        raise RuleBroken(_("Refer to a partner, not to the comune."), field="organisation")
+    if agreement is not None and (
+        agreement.city_id != case_city.pk or agreement.organisation_id != organisation.pk
+    ):
+        raise RuleBroken(_("Choose an agreement with this partner."), field="agreement")
+
+
+@transaction.atomic
+def send_referral(
+    *,
+    actor: Any,
+    case: Case,
+    organisation,
+    reason: str,
+    consent_on: date | None,
+    consent_shares: list[str],
+    agreement=None,
+    expected_on: date | None = None,
+) -> Referral:
+    """Refer the person of an open case to a partner, with the consent of the person."""
+    _open_case_only(case)
+    _check_partner(case.city, organisation, agreement)
+    if not reason.strip():
+        raise RuleBroken(_("Say why the person is referred."), field="reason")
+    if consent_on is None:
+        raise RuleBroken(
+            _("Record the person's consent before sharing anything with a partner."),
+            field="consent_on",
+        )
+    if consent_on > timezone.localdate():
+        raise RuleBroken(_("The consent cannot be given in the future."), field="consent_on")
+    wrong = set(consent_shares) - set(Shared.values)
+    if wrong:
+        raise RuleBroken(_("Unknown item to share."), field="consent_shares")
+    already = Referral.objects.filter(
+        city=case.city, person=case.person, organisation=organisation
+    ).open()
+    if already.exists():
+        raise RuleBroken(
+            _("The person already has an open referral to this partner."),
+            field="organisation",
+            status=409,
+        )
+    referral = Referral.objects.create(
+        city=case.city,
+        direction=Direction.OUTGOING,
+        person=case.person,
+        case=case,
+        organisation=organisation,
+        agreement=agreement,
+        reason=reason.strip()[:1000],
+        consent_on=consent_on,
+        consent_shares=list(dict.fromkeys(consent_shares)),
+        expected_on=expected_on,
+        sent_on=timezone.localdate(),
+        sent_by=actor,
+    )
+    audit.record(actor=actor, target=referral, action="referral.sent", data={"to": organisation.pk})
+    return referral
+
+
+@transaction.atomic
+def receive_referral(
+    *,
+    actor: Any,
+    membership,
+    proposed_name: str,
+    proposed_birth_year: int | None,
+    reason: str,
+    expected_on: date | None = None,
+    consent_on: date | None = None,
+) -> Referral:
+    """A partner (UEPE before a release) refers someone to the comune."""
+    organisation = membership.organisation
+    if organisation is None:
+        raise RuleBroken(_("Only a partner's worker sends a referral to the comune."), status=403)
+    if not proposed_name.strip():
+        raise RuleBroken(_("Give the person's name."), field="proposed_name")
+    if not reason.strip():
+        raise RuleBroken(_("Say why the person is referred."), field="reason")
+    if consent_on is None:
+        raise RuleBroken(_("Record the person's consent to the referral."), field="consent_on")
+    this_year = timezone.localdate().year
+    if proposed_birth_year is not None and not 1900 <= proposed_birth_year <= this_year:
+        raise RuleBroken(_("Give a plausible birth year."), field="proposed_birth_year")
+    referral = Referral.objects.create(
+        city_id=membership.city_id,
+        direction=Direction.INCOMING,
+        organisation=organisation,
+        reason=reason.strip()[:1000],
+        proposed_name=proposed_name.replace("\x00", "").strip()[:200],
+        proposed_birth_year=proposed_birth_year,
+        expected_on=expected_on,
+        consent_on=consent_on,
+        consent_shares=[Shared.BIRTH_YEAR, Shared.REASON],
+        sent_on=timezone.localdate(),
+        sent_by=actor,
+    )
+    audit.record(actor=actor, target=referral, action="referral.received")
+    return referral
+
+
+def _lock(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk, city_id=referral.city_id)
+
+
+def _answerer_is(membership, referral: Referral) -> None:
+    """Outgoing referrals are answered by the partner; incoming ones by the comune."""
+    partner_side = membership.organisation_id is not None
+    if referral.direction == Direction.OUTGOING:
+        ok = partner_side and membership.organisation_id == referral.organisation_id
+    else:
+        ok = not partner_side and membership.can("referrals.send")
+    if not ok:
+        raise RuleBroken(_("The other side answers this referral."), status=403)
+
+
+@transaction.atomic
+def accept_referral(*, actor: Any, membership, referral: Referral, person=None) -> Referral:
+    referral = _lock(referral)
+    _answerer_is(membership, referral)
+    if referral.status != ReferralStatus.SENT or not referral.is_open:
+        raise RuleBroken(_("Only a referral waiting for an answer can be accepted."), status=409)
+    if referral.direction == Direction.INCOMING:
+        if person is None:
+            raise RuleBroken(_("Choose the person in the registry first."), field="person")
+        if person.city_id != referral.city_id or person.merged_into_id:
+            raise RuleBroken(_("Choose a person of your city."), field="person", status=404)
+        referral.person = person
+        referral.case = Case.objects.filter(person=person).not_closed().first()
+    referral.status, referral.responded_on = ReferralStatus.ACCEPTED, timezone.localdate()
+    referral.answered_by = actor
+    referral.save()
+    audit.record(actor=actor, target=referral, action="referral.accepted")
+    return referral
+
+
+@transaction.atomic
+def reject_referral(*, actor: Any, membership, referral: Referral, reason: str) -> Referral:
+    referral = _lock(referral)
+    _answerer_is(membership, referral)
+    if referral.status != ReferralStatus.SENT:
+        raise RuleBroken(_("Only a referral waiting for an answer can be rejected."), status=409)
+    if not reason.strip():
+        raise RuleBroken(_("Say why the referral is rejected."), field="rejection_reason")
+    referral.status, referral.responded_on = ReferralStatus.REJECTED, timezone.localdate()
+    referral.rejection_reason, referral.answered_by = reason.strip()[:500], actor
+    referral.save()
+    audit.record(actor=actor, target=referral, action="referral.rejected")
+    return referral
+
+
+@transaction.atomic
+def complete_referral(*, actor: Any, membership, referral: Referral) -> Referral:
+    """Either side closes an accepted referral as done; the partner's access ends."""
+    referral = _lock(referral)
+    own_partner = membership.organisation_id == referral.organisation_id
+    comune = membership.organisation_id is None and membership.can("referrals.send")
+    if not (own_partner or comune):
+        raise RuleBroken(_("Not your referral."), status=403)
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise RuleBroken(_("Only an accepted referral can be completed."), status=409)
+    referral.status, referral.completed_on = ReferralStatus.COMPLETED, timezone.localdate()
+    referral.save()
+    audit.record(actor=actor, target=referral, action="referral.completed")
+    return referral
+
+
+@transaction.atomic
+def withdraw_referral(*, actor: Any, referral: Referral) -> Referral:
+    referral = _lock(referral)
+    if referral.status not in REFERRAL_OPEN:
+        raise RuleBroken(_("Only an open referral can be withdrawn."), status=409)
+    referral.status = ReferralStatus.WITHDRAWN
+    referral.save()
+    audit.record(actor=actor, target=referral, action="referral.withdrawn")
+    return referral
+
+
+@transaction.atomic
+def revoke_consent(*, actor: Any, referral: Referral, revoked_on: date | None = None) -> Referral:
+    """The person takes the consent back: from now on the partner reads nothing of them."""
+    referral = _lock(referral)
+    if referral.consent_revoked_on is not None:
+        raise RuleBroken(_("The consent was already revoked."), status=409)
+    referral.consent_revoked_on = revoked_on or timezone.localdate()
+    referral.save()
+    audit.record(actor=actor, target=referral, action="referral.consent_revoked")
+    return referral
+
+
+@transaction.atomic
+def record_partner_service(
+    *,
+    actor: Any,
+    membership,
+    referral: Referral,
+    service_type: ServiceType,
+    delivered_on: date,
+    quantity: Decimal | int = 1,
+    notes: str = "",
+) -> Service:
+    """A partner records a service it gave to a person referred to it."""
+    if membership.organisation_id != referral.organisation_id:
+        raise RuleBroken(_("Not your referral."), status=404)
+    if referral.status != ReferralStatus.ACCEPTED or not referral.is_open:
+        raise RuleBroken(_("Services are recorded on an accepted, open referral."), status=409)
+    if referral.case is None or referral.case.is_closed:
+        raise RuleBroken(_("The comune has no open case for this person."), status=409)
+    return record_service(
+        actor=actor,
+        case=referral.case,
+        service_type=service_type,
+        delivered_on=delivered_on,
+        quantity=quantity,
+        provider=referral.organisation,
+        notes=notes,
+    )
+
+
+# --- Tasks ---------------------------------------------------------------------------------
+
+PERMIT_NOTICE_DAYS = 60
+
+
+def _review_task(review: PlanReview) -> None:
+    Task.objects.get_or_create(
+        city=review.city,
+        key=f"review:{review.pk}",
+        defaults={
+            "title": _("Review the plan of case %(n)s") % {"n": review.case.number},
+            "kind": TaskKind.REVIEW,
+            "due_on": review.due_on,
+            "assignee_id": review.case.manager_id,
+            "case": review.case,
+        },
+    )
+
+
+@transaction.atomic
+def create_task(
+    *, actor: Any, city, title: str, due_on: date, assignee, case: Case | None = None
+) -> Task:
+    from lgnet.accounts.models import Membership
+
+    if not title.strip():
+        raise RuleBroken(_("Say what is to be done."), field="title")
+    if not Membership.objects.filter(user=assignee, city=city, is_active=True).exists():
+        raise RuleBroken(_("Choose a colleague of your city."), field="assignee", status=404)
+    if case is not None and case.city_id != city.pk:
+        raise RuleBroken(_("Choose a case of your city."), field="case", status=404)
+    task = Task.objects.create(
+        city=city,
+        title=title.strip()[:200],
+        due_on=due_on,
+        assignee=assignee,
+        case=case,
+        created_by=actor,
+    )
+    audit.record(actor=actor, target=task, action="task.created")
+    return task
+
+
+@transaction.atomic
+def complete_task(*, actor: Any, task: Task) -> Task:
+    if task.done_on is not None:
+        raise RuleBroken(_("The task is already done."), status=409)
+    task.done_on = timezone.localdate()
+    task.save(update_fields=["done_on", "updated_at"])
+    audit.record(actor=actor, target=task, action="task.done")
+    return task
+
+
+@transaction.atomic
+def make_automatic_tasks(city, *, today: date | None = None) -> int:
+    """Tasks nobody has to remember: a permit that expires within 60 days (for the manager of
+    the person's open case) and every pending plan review. Safe to run again: made once."""
+    from datetime import timedelta
+
+    today = today or timezone.localdate()
+    made = 0
+    open_cases = (
+        Case.objects.filter(
+            city=city,
+            person__permit_expiry__isnull=False,
+            person__permit_expiry__lte=today + timedelta(days=PERMIT_NOTICE_DAYS),
+            person__permit_expiry__gte=today - timedelta(days=PERMIT_NOTICE_DAYS),
+        )
+        .not_closed()
+        .select_related("person")
+    )
+    for case in open_cases:
+        expiry = case.person.permit_expiry
+        _task, created = Task.objects.get_or_create(
+            city=city,
+            key=f"permit:{case.person_id}:{expiry.isoformat()}",
+            defaults={
+                "title": _("Residence permit expires on %(d)s (case %(n)s)")
+                % {"d": expiry.strftime("%d/%m/%Y"), "n": case.number},
+                "kind": TaskKind.PERMIT,
+                "due_on": max(today, expiry - timedelta(days=30)),
+                "assignee_id": case.manager_id,
+                "case": case,
+            },
+        )
+        made += created
+    for review in PlanReview.objects.filter(
+        city=city, held_on__isnull=True, case__status__in=[Status.OPEN, Status.ACTIVE]
+    ).select_related("case"):
+        before = Task.objects.filter(city=city, key=f"review:{review.pk}").exists()
+        _review_task(review)
+        made += not before
+    return made
+
+
+# --- Attachments ---------------------------------------------------------------------------
+
+# What a file must start with, by the type we accept; the name's extension must agree.
+SIGNATURES = {
+    "application/pdf": ((b"%PDF-",), (".pdf",)),
+    "image/png": ((b"\x89PNG\r\n\x1a\n",), (".png",)),
+    "image/jpeg": ((b"\xff\xd8\xff",), (".jpg", ".jpeg")),
+}
+
+
+def _sniff(upload) -> str:
+    head = upload.read(16)
+    upload.seek(0)
+    name = (upload.name or "").lower()
+    for content_type, (magics, extensions) in SIGNATURES.items():
+        if head.startswith(magics) and name.endswith(extensions):
+            return content_type
+    raise RuleBroken(_("Upload a PDF, PNG or JPEG file."), field="file")
+
+
+@transaction.atomic
+def add_attachment(*, actor: Any, case: Case, upload, kind: str) -> Attachment:
+    from django.conf import settings
+
+    if kind not in AttachmentKind.values:
+        raise RuleBroken(_("Choose what the file is."), field="kind")
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise RuleBroken(
+            _("The file is larger than %(mb)d MB.")
+            % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            field="file",
+        )
+    if upload.size == 0:
+        raise RuleBroken(_("The file is empty."), field="file")
+    content_type = _sniff(upload)
+    attachment = Attachment(
+        city=case.city,
+        case=case,
+        kind=kind,
+        original_name=upload.name.replace("\x00", "")[-200:],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save("upload", upload, save=False)
+    attachment.save()
+    audit.record(actor=actor, target=attachment, action="attachment.added")
+    return attachment
+
+
+@transaction.atomic
+def update_referral(*, actor: Any, referral: Referral, changes: dict) -> Referral:
+    """Reason and expected date may change until the partner answers."""
+    allowed = {"reason", "expected_on"}
+    if set(changes) - allowed:
+        raise RuleBroken(_("Not editable."), field=sorted(set(changes) - allowed)[0])
+    referral = _lock(referral)
+    if referral.status != ReferralStatus.SENT:
+        raise RuleBroken(_("The partner has answered: the referral no longer changes."), status=409)
+    if "reason" in changes:
+        referral.reason = changes["reason"].replace("\x00", "").strip()[:1000]
+    if "expected_on" in changes:
+        referral.expected_on = changes["expected_on"]
+    referral.save()
+    audit.record(actor=actor, target=referral, action="referral.updated")
+    return referral

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -242,9 +242,34 @@ def _plain(data: dict) -> dict:
 def _person_reader(request: HttpRequest) -> None:
     membership = request.membership
     if membership is None or not (
-        membership.can("people.view") or membership.can("people.view_minimal")
+        membership.can("people.view")
+        or membership.can("people.view_minimal")
+        or membership.can("people.view_referred")
     ):
         need(request, "people.view")
+
+
+def _partner_only(request: HttpRequest) -> bool:
+    membership = request.membership
+    return not (membership.can("people.view") or membership.can("people.view_minimal"))
+
+
+def partner_out(request: HttpRequest, person) -> dict:
+    """What a partner's worker reads: names, sex, birth year, languages, phone."""
+    return {
+        "id": person.pk,
+        "city": request.city.slug,
+        "given_names": person.given_names,
+        "family_names": person.family_names,
+        "sex": person.sex,
+        "birth_date": date(person.birth_date.year, 1, 1),
+        "birth_date_precision": "year",
+        "nationalities": [],
+        "languages": person.languages,
+        "phone": person.phone,
+        "created_at": person.created_at,
+        "updated_at": person.updated_at,
+    }
 
 
 @router.get("/persons", response={200: list[PersonOut], **ERRORS}, summary="Persons of your city")
@@ -256,8 +281,14 @@ def person_list(
     nationality: str = Query("", max_length=2),
 ):
     _person_reader(request)
+    partner = _partner_only(request)
     persons = selectors.list_persons(
-        request.city, q=q, permit_expiring=permit_expiring, nationality=nationality
+        request.city,
+        q=q,
+        permit_expiring=permit_expiring,
+        nationality=nationality,
+        by_codice_fiscale=not partner,
+        among=selectors.persons_for_partner(request.membership) if partner else None,
     )
     return _LazyPersons(request, persons)
 
@@ -269,7 +300,8 @@ class _LazyPersons:
         self.request, self.queryset = request, queryset
 
     def __getitem__(self, item):
-        return [person_out(self.request, p) for p in self.queryset.select_related("city")[item]]
+        shape = partner_out if _partner_only(self.request) else person_out
+        return [shape(self.request, p) for p in self.queryset.select_related("city")[item]]
 
     def count(self):
         return self.queryset.count()
@@ -302,6 +334,8 @@ def person_create(request: HttpRequest, payload: PersonIn):
 )
 def person_match(request: HttpRequest, payload: MatchIn):
     _person_reader(request)
+    if _partner_only(request):
+        need(request, "people.view")  # a partner may not search the whole registry
     query = matching.Candidate(
         given_names=payload.given_names,
         family_names=payload.family_names,
@@ -332,6 +366,11 @@ def person_match(request: HttpRequest, payload: MatchIn):
 @router.get("/persons/{person_id}", response={200: PersonOut, **ERRORS})
 def person_detail(request: HttpRequest, person_id: int):
     _person_reader(request)
+    if _partner_only(request):
+        found = selectors.persons_for_partner(request.membership).filter(pk=person_id).first()
+        if found is None:
+            raise Http404
+        return partner_out(request, found)
     return person_out(request, selectors.get_person_for(request.city, person_id), detail=True)
 
 

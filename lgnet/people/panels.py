@@ -30,3 +30,23 @@ def panels_for(request, person) -> list[tuple[Panel, dict]]:
         if context is not None:
             shown.append((panel, context))
     return shown
+
+
+# What a partner's worker sees on the person page, beside the minimal fields: the referral
+# to its organisation (cases), the enrolments in its activities (activities). Each panel's
+# context must read only that organisation's records.
+_partner_panels: list[Panel] = []
+
+
+def register_partner(panel: Panel) -> None:
+    if panel not in _partner_panels:
+        _partner_panels.append(panel)
+
+
+def partner_panels_for(request, person) -> list[tuple[Panel, dict]]:
+    shown = []
+    for panel in sorted(_partner_panels, key=lambda p: p.order):
+        context = panel.context(request, person)
+        if context is not None:
+            shown.append((panel, context))
+    return shown

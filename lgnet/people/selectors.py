@@ -127,11 +127,15 @@ def list_persons(
     permit_expiring: bool = False,
     nationality: str = "",
     by_codice_fiscale: bool = True,
+    among: QuerySet[Person] | None = None,
 ) -> QuerySet[Person]:
-    """Persons of the city; ``by_codice_fiscale`` is off for roles that may not read it."""
+    """Persons of the city; ``by_codice_fiscale`` is off for roles that may not read it;
+    ``among`` narrows the search (a partner's persons)."""
     persons = Person.objects.filter(city=city).current()
     if not sees_restricted():
         persons = persons.exclude(is_restricted=True)
+    if among is not None:
+        persons = persons.filter(pk__in=among.values("pk"))
     if q:
         folded = matching.normalised_name(q, "")
         found = Q(name_search__icontains=folded) | Q(name_search__trigram_similar=folded)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,8 +20,19 @@ from lgnet.people.forms import MERGEABLE, ContactForm, HouseholdForm, LinkContac
 
 def _can_read_persons(request: HttpRequest) -> None:
     membership = request.membership
-    if not (membership.can("people.view") or membership.can("people.view_minimal")):
+    if not (
+        membership.can("people.view")
+        or membership.can("people.view_minimal")
+        or membership.can("people.view_referred")
+    ):
         raise PermissionDenied
+
+
+def _partner_only(request: HttpRequest) -> bool:
+    """A partner's worker reads only the persons referred to or enrolled with its
+    organisation, and only their minimal fields."""
+    membership = request.membership
+    return not (membership.can("people.view") or membership.can("people.view_minimal"))
 
 
 def _show_errors(form, error: Exception) -> None:
@@ -44,6 +55,7 @@ def person_list(request: HttpRequest, city_slug: str) -> HttpResponse:
         q=q,
         permit_expiring=expiring,
         by_codice_fiscale=selectors.can_see_full(request.membership),
+        among=selectors.persons_for_partner(request.membership) if _partner_only(request) else None,
     )
     page = Paginator(persons, 50).get_page(request.GET.get("page"))
     context = {
@@ -157,6 +169,13 @@ def person_create(request: HttpRequest, city_slug: str) -> HttpResponse:
 @requires("city.view")
 def person_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     _can_read_persons(request)
+    if _partner_only(request):
+        person = get_object_or_404(selectors.persons_for_partner(request.membership), pk=pk)
+        return render(
+            request,
+            "people/person_partner.html",
+            {"person": person, "partner_panels": panels.partner_panels_for(request, person)},
+        )
     person = selectors.get_person_for(request.city, pk)
     full = selectors.can_see_full(request.membership)
     context = {
