@@ -1,6 +1,6 @@
 """Encrypted backups of the database and the attachment files, and their restore.
 
-A backup file is one encrypted stream (see docs/decisions/0008-backups.md):
+A backup file is one encrypted stream (see docs/decisions/0011-backups.md):
 
     header   b"LGNETBK\\x01" | salt (16 bytes) | nonce prefix (7 bytes)
     chunks   u32 length | AES-256-GCM ciphertext of at most 1 MiB of plaintext, repeated

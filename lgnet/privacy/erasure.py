@@ -3,7 +3,7 @@
 An anonymiser is ``fn(person) -> int`` (records changed). It runs inside the erasure's
 transaction, removes names, contacts, documents and free text, and leaves ids, dates, codes and
 categories alone, so the figures already counted do not change. The rules are in
-docs/decisions/0010-anonymisation.md.
+docs/decisions/0013-anonymisation-and-retention.md.
 
     # housing/apps.py
     def ready(self):
