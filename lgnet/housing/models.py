@@ -178,6 +178,7 @@ class Bed(CityOwned):
         return f"{self.facility.name} · {self.label}"
 
 
+@tracked()
 class OutOfService(CityOwned):
     """A bed that cannot be given for a while (repairs, disinfestation...)."""
 

@@ -94,6 +94,7 @@ def save_facility(*, actor: Any, city, changes: dict, facility: Facility | None 
 
 @transaction.atomic
 def add_room(*, actor: Any, facility: Facility, name: str, notes: str = "") -> Room:
+    """A room of a facility; names are unique in the facility."""
     room = Room(city=facility.city, facility=facility)
     return save_changes(
         room,
@@ -398,6 +399,7 @@ def end_placement(
 
 @transaction.atomic
 def set_placement_case(*, actor: Any, placement: Placement, case) -> Placement:
+    """Link a placement to one of the person's cases (or unlink it)."""
     placement.case = _check_case(case, placement.person) if case is not None else None
     placement.save(update_fields=["case", "updated_at"])
     audit.record(actor=actor, target=placement, action="placement.case_linked")
@@ -486,6 +488,7 @@ def offer_bed(
 
 @transaction.atomic
 def withdraw_request(*, actor: Any, request: HousingRequest) -> HousingRequest:
+    """A waiting request leaves the list without a placement."""
     request = _locked_request(request)
     if request.status != RequestStatus.WAITING:
         raise RuleBroken(_("This request is no longer waiting."), status=409)
@@ -500,6 +503,7 @@ def withdraw_request(*, actor: Any, request: HousingRequest) -> HousingRequest:
 
 @transaction.atomic
 def save_landlord(*, actor: Any, city, changes: dict, landlord: Landlord | None = None) -> Landlord:
+    """Register or correct a landlord of the city (a person or a company)."""
     created = landlord is None
     return save_changes(
         landlord or Landlord(city=city),
@@ -512,6 +516,7 @@ def save_landlord(*, actor: Any, city, changes: dict, landlord: Landlord | None 
 
 @transaction.atomic
 def add_property(*, actor: Any, landlord: Landlord, data: dict) -> Property:
+    """A dwelling a landlord offers or rents out."""
     return save_changes(
         Property(city=landlord.city, landlord=landlord),
         changes=data,
