@@ -32,7 +32,8 @@ serve: $(STAMP)  ## production processes (gunicorn + task worker) against DATABA
 	$(BIN)/lgnet migrate --no-input
 	$(BIN)/lgnet collectstatic --no-input
 	$(BIN)/lgnet db_worker & \
-	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
+	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - \
+		--access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'  # no query strings: ids only
 
 test: $(STAMP)  ## the whole suite (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/pytest -n 2 --dist loadfile
