@@ -512,3 +512,20 @@ def test_the_case_page_reads_a_constant_number_of_queries(world, client, login):
     one = count()
     add(8)
     assert count() == one
+
+
+def test_the_daily_command_makes_the_permit_tasks_once(world):
+    import io
+
+    from django.core.management import call_command
+
+    with scopes_disabled():
+        person = world.a.person
+        person.permit_expiry = timezone.localdate() + timedelta(days=20)
+        person.save(update_fields=["permit_expiry"])
+    out = io.StringIO()
+    call_command("make_tasks", stdout=out)
+    assert "taranto: 1 new task(s)" in out.getvalue()
+    again = io.StringIO()
+    call_command("make_tasks", stdout=again)
+    assert "0 new task(s) in all" in again.getvalue()
