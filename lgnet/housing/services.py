@@ -169,15 +169,18 @@ def _overlapping(queryset, start: date, end: date | None):
     return queryset
 
 
-def _conflict(error: IntegrityError, *, bed: Bed, person, start: date, end: date | None):
+def _conflict(
+    error: IntegrityError, *, bed: Bed, person, start: date, end: date | None, exclude_pk=None
+):
     """Turn a violated exclusion constraint into a clear message (never the database's text)."""
     name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
+    others = Placement.objects.exclude(pk=exclude_pk) if exclude_pk else Placement.objects
     if "per_person" in name:
-        other = _overlapping(Placement.objects.filter(person=person), start, end).first()
+        other = _overlapping(others.filter(person=person), start, end).first()
         message = _("This person already has a bed from %(start)s to %(end)s.")
         field = "person"
     elif "per_bed" in name:
-        other = _overlapping(Placement.objects.filter(bed=bed), start, end).first()
+        other = _overlapping(others.filter(bed=bed), start, end).first()
         message = _("This bed is taken from %(start)s to %(end)s.")
         field = "bed"
     else:
@@ -296,6 +299,7 @@ def move_placement(*, actor: Any, placement: Placement, bed: Bed, on: date) -> P
                 person=placement.person,
                 start=placement.start_date,
                 end=placement.end_date,
+                exclude_pk=placement.pk,
             ) from error
         audit.record(
             actor=actor, target=placement, action="placement.moved", data={"from_bed": previous}
@@ -351,8 +355,9 @@ def change_end(
             error,
             bed=placement.bed,
             person=placement.person,
-            start=placement.end_date or placement.start_date,
-            end=None,
+            start=placement.start_date,
+            end=end_date,
+            exclude_pk=placement.pk,
         ) from error
     audit.record(
         actor=actor,

@@ -291,10 +291,11 @@ def occupancy(request: HttpRequest, city_slug: str) -> HttpResponse:
     if year and 2000 <= year <= today.year + 1:
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
     else:
+        # The last 12 months up to tonight: future nights are plans, not occupancy.
         year = None
-        end = today.replace(day=1) + timedelta(days=32)
-        end = end.replace(day=1)
-        start = end.replace(year=end.year - 1)
+        end = today + timedelta(days=1)
+        month = today.month - 11
+        start = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
     points = selectors.occupancy_rate(
         request.city, start=start, end=end, unit=unit, facility=facility
     )
