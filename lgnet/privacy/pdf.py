@@ -3,8 +3,14 @@ Arabic, shaped right to left by Pango/HarfBuzz)."""
 
 from __future__ import annotations
 
+import logging
+
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+# WeasyPrint reports each layout step at INFO: noise in the service's log.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def render_pdf(template: str, context: dict, *, uncompressed: bool = False) -> bytes:
