@@ -183,6 +183,8 @@ UI: dict[str, Spec] = {
     "activities:certificate": Spec(READ_ACTIVITIES, obj="enrolment"),
     "activities:certificate_pdf": Spec(READ_ACTIVITIES, obj="enrolment"),
     "activities:language_certificate_add": Spec("activities.manage", method="post", obj="person"),
+    "activities:request_add": Spec("activities.record", method="post", obj="activity"),
+    "activities:request_close": Spec("activities.manage", method="post", obj="activity"),
     # Monitoring
     "monitoring:city_dashboard": Spec("monitoring.city"),
     "monitoring:city_refresh": Spec("monitoring.city", method="post"),

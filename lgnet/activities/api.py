@@ -16,6 +16,7 @@ from lgnet.activities.models import (
     AllowanceBasis,
     AttendanceStatus,
     CefrLevel,
+    CertificateIssuer,
     CivicScheme,
     EnrolmentStatus,
 )
@@ -598,3 +599,54 @@ def enrolment_update(request: HttpRequest, enrolment_id: int, payload: Enrolment
             on=changes.get("ended_on"),
         )
     return selectors.get_enrolment_for(request.membership, enrolment_id)
+
+
+# Legal language certificates -------------------------------------------------------------
+
+
+class LanguageCertificateOut(Schema):
+    id: int
+    person: int = Field(alias="person_id")
+    level: str
+    issuer: CertificateIssuer
+    issued_on: date
+    note: str
+
+
+class LanguageCertificateIn(Schema):
+    person: int
+    level: Level
+    issuer: CertificateIssuer
+    issued_on: date
+    note: str = Field("", max_length=200)
+
+
+@router.get(
+    "/language-certificates",
+    response={200: list[LanguageCertificateOut], **ERRORS},
+    summary="Legal certificates of Italian issued elsewhere (CPIA test, CILS, CELI)",
+)
+@paginate(LimitOffsetPagination)
+def language_certificate_list(request: HttpRequest, person: int | None = None):
+    need(request, "activities.view")
+    who = people_selectors.get_person_for(request.city, person) if person else None
+    return selectors.list_language_certificates(request.city, person=who)
+
+
+@router.post(
+    "/language-certificates",
+    response={201: LanguageCertificateOut, **ERRORS},
+    summary="Record a person's legal certificate of Italian, with its date and level",
+)
+def language_certificate_create(request: HttpRequest, payload: LanguageCertificateIn):
+    need(request, "activities.manage")
+    person = people_selectors.get_person_for(request.city, payload.person)
+    certificate = services.record_language_certificate(
+        actor=request.user,
+        person=person,
+        level=payload.level.value,
+        issuer=payload.issuer.value,
+        issued_on=payload.issued_on,
+        note=payload.note,
+    )
+    return Status(201, certificate)

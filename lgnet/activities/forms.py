@@ -6,6 +6,7 @@ from lgnet.activities.models import (
     Activity,
     AttendanceStatus,
     CefrLevel,
+    CertificateIssuer,
     EnrolmentStatus,
 )
 from lgnet.core.forms import DateInput
@@ -239,3 +240,16 @@ class HeadCountForm(forms.Form):
             for sex, _label in Sex.choices
             for band, _band_label in AgeBand.choices
         ]
+
+
+class LanguageCertificateForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=CefrLevel.choices)
+    issuer = forms.ChoiceField(label=_("Issued by"), choices=CertificateIssuer.choices)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class EnrolmentRequestForm(forms.Form):
+    name = forms.CharField(label=_("Name and surname"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -13,7 +13,14 @@ def _person_panel(request, person):
     if not can_read(membership):
         return None
     context = {"enrolments": list(enrolments_of(person, membership)), "person": person}
+    if membership.can("activities.view"):
+        from lgnet.activities.selectors import language_certificates_of
+
+        context["language_certificates"] = list(language_certificates_of(person))
     if membership.can("activities.manage") and not person.merged_into_id:
+        from lgnet.activities.forms import LanguageCertificateForm
+
+        context["certificate_form"] = LanguageCertificateForm()
         from lgnet.activities.selectors import list_activities
 
         context["open_activities"] = list(
@@ -62,6 +69,19 @@ def _timeline(case, membership):
                     url=url,
                 )
             )
+    if membership.can("activities.view"):
+        from lgnet.activities.selectors import language_certificates_of
+
+        for certificate in language_certificates_of(case.person):
+            entries.append(
+                Entry(
+                    on=certificate.issued_on,
+                    kind="language_certificate",
+                    title=_("Italian language certificate %(level)s")
+                    % {"level": certificate.level},
+                    detail=certificate.get_issuer_display(),
+                )
+            )
     return entries
 
 
@@ -93,6 +113,9 @@ def _move_enrolments(duplicate, survivor) -> int:
             gettext_lazy("Both records are enrolled in the same activity: remove one first."),
             status=409,
         )
+    from lgnet.activities.models import LanguageCertificate
+
+    LanguageCertificate.objects.filter(person=duplicate).update(person=survivor)
     return Enrolment.objects.filter(person=duplicate).update(person=survivor)
 
 

@@ -388,3 +388,86 @@ class HeadCount(CityOwned):
 
     def __str__(self) -> str:
         return f"{self.activity_id} {self.sex} {self.age_band}: {self.count}"
+
+
+class CertificateIssuer(models.TextChoices):
+    CPIA = "cpia", _("CPIA test (long-term residence permit)")
+    CILS = "cils", _("CILS (Università per Stranieri di Siena)")
+    CELI = "celi", _("CELI (Università per Stranieri di Perugia)")
+    PLIDA = "plida", _("PLIDA (Società Dante Alighieri)")
+    OTHER = "other", _("Other")
+
+
+@tracked()
+class LanguageCertificate(CityOwned):
+    """A legal certificate of Italian issued elsewhere (the A2 test for the long-term permit,
+    CILS, CELI): recorded on the person as a fact, with its date and level."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="language_certificates",
+        verbose_name=_("person"),
+    )
+    level = models.CharField(_("level"), max_length=6, choices=CefrLevel.choices)
+    issued_on = models.DateField(_("issued on"))
+    issuer = models.CharField(_("issued by"), max_length=10, choices=CertificateIssuer.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("language certificate")
+        verbose_name_plural = _("language certificates")
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["city", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.issued_on}"
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ENROLLED = "enrolled", _("Enrolled")
+    DECLINED = "declined", _("Declined")
+
+
+@tracked()
+class EnrolmentRequest(CityOwned):
+    """A partner asks the city to enrol someone: the city decides and enrols."""
+
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.CASCADE,
+        related_name="enrolment_requests",
+        verbose_name=_("activity"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+
+    class Meta:
+        verbose_name = _("enrolment request")
+        verbose_name_plural = _("enrolment requests")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["activity", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.status}"

@@ -252,3 +252,20 @@ def city_figures(city, *, since: date | None = None) -> dict:
         enrolment__in=enrolments,
     ).aggregate(h=Sum(Coalesce("hours", "session__hours")))["h"]
     return {**counts, "hours": hours or 0}
+
+
+def language_certificates_of(person) -> QuerySet:
+    from lgnet.activities.models import LanguageCertificate
+
+    return LanguageCertificate.objects.filter(city=person.city, person=person).order_by(
+        "-issued_on", "-id"
+    )
+
+
+def list_language_certificates(city, *, person=None) -> QuerySet:
+    from lgnet.activities.models import LanguageCertificate
+
+    certificates = LanguageCertificate.objects.filter(city=city)
+    if person is not None:
+        certificates = certificates.filter(person=person)
+    return certificates.order_by("-issued_on", "-id")

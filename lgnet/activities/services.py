@@ -20,10 +20,14 @@ from lgnet.activities.models import (
     Attendance,
     AttendanceStatus,
     CefrLevel,
+    CertificateIssuer,
     CivicScheme,
     Enrolment,
+    EnrolmentRequest,
     EnrolmentStatus,
     HeadCount,
+    LanguageCertificate,
+    RequestStatus,
     Session,
 )
 from lgnet.cases.models import ActionArea
@@ -634,3 +638,61 @@ def record_head_counts(*, actor: Any, activity: Activity, counts: list[dict]) ->
         action="event.head_counts",
         data={"people": sum(cells.values())},
     )
+
+
+@transaction.atomic
+def record_language_certificate(
+    *, actor: Any, person, level: str, issued_on: date, issuer: str, note: str = ""
+) -> LanguageCertificate:
+    """A legal certificate of Italian, issued elsewhere, kept as a fact about the person."""
+    if person.merged_into_id:
+        raise RuleBroken(_("This record was merged into another one."), field="person", status=409)
+    _check_choice(level, CefrLevel, "level")
+    _check_choice(issuer, CertificateIssuer, "issuer")
+    if not level:
+        raise RuleBroken(_("Choose one of the listed values."), field="level")
+    if issued_on > timezone.localdate():
+        raise RuleBroken(_("The date cannot lie in the future."), field="issued_on")
+    certificate = LanguageCertificate.objects.create(
+        city=person.city,
+        person=person,
+        level=level,
+        issued_on=issued_on,
+        issuer=issuer,
+        note=note[:200],
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor=actor, target=certificate, action="language_certificate.recorded")
+    return certificate
+
+
+@transaction.atomic
+def request_enrolment(
+    *, actor: Any, activity: Activity, name: str, phone: str = "", note: str = ""
+) -> EnrolmentRequest:
+    """A partner asks the city to enrol someone; it does not enrol on its own."""
+    if activity.is_event:
+        raise RuleBroken(_("An awareness event has no enrolments."), status=409)
+    if not name.strip():
+        raise RuleBroken(_("Give the person's name."), field="name")
+    request = EnrolmentRequest.objects.create(
+        city=activity.city,
+        activity=activity,
+        name=name.strip()[:200],
+        phone=phone.strip()[:40],
+        note=note.strip()[:300],
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor=actor, target=request, action="enrolment_request.created")
+    return request
+
+
+@transaction.atomic
+def close_enrolment_request(*, actor: Any, request: EnrolmentRequest, status: str):
+    """The city marks a partner's request as enrolled or declined."""
+    if status not in (RequestStatus.ENROLLED, RequestStatus.DECLINED):
+        raise RuleBroken(_("Choose one of the listed values."), field="status")
+    request.status = status
+    request.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, target=request, action=f"enrolment_request.{status}")
+    return request

@@ -19,7 +19,9 @@ from lgnet.activities import certificates, selectors, services
 from lgnet.activities.forms import (
     ActivityForm,
     EnrolForm,
+    EnrolmentRequestForm,
     HeadCountForm,
+    LanguageCertificateForm,
     LevelsForm,
     MarkForm,
     MoveSessionForm,
@@ -169,6 +171,10 @@ def _detail(request: HttpRequest, activity, status: int = 200, **forms) -> HttpR
             initial_counts={(h.sex, h.age_band): h.count for h in activity.head_counts.all()}
         ),
         "move_form": MoveSessionForm(),
+        "requests": activity.enrolment_requests.filter(status="open").select_related(
+            "requested_by"
+        ),
+        "request_form": forms.get("request_form") or EnrolmentRequestForm(),
     }
     return render(request, "activities/activity_detail.html", context, status=status)
 
@@ -446,3 +452,58 @@ def certificate_pdf(request: HttpRequest, city_slug: str, pk: int) -> HttpRespon
             status=409,
         )
     return certificates.pdf_response(request, enrolment)
+
+
+@require_POST
+@requires("activities.manage")
+def language_certificate_add(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    """A legal certificate of Italian (CPIA's A2 test, CILS, CELI) on the person's page."""
+    person = people_selectors.get_person_for(request.city, pk)
+    form = LanguageCertificateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_language_certificate(
+                actor=request.user, person=person, **form.cleaned_data
+            )
+            messages.success(request, _("Language certificate recorded."))
+        except RuleBroken as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Give the level, who issued it and the date."))
+    return redirect(person)
+
+
+@require_POST
+@requires("activities.record")
+def request_add(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    """A partner asks the city to enrol someone in its activity."""
+    activity = selectors.get_activity_for(request.membership, pk)
+    form = EnrolmentRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_enrolment(actor=request.user, activity=activity, **form.cleaned_data)
+            messages.success(request, _("Request sent to the city."))
+            return redirect(activity)
+        except RuleBroken as error:
+            _form_error(form, error)
+    return _detail(request, activity, status=400, request_form=form)
+
+
+@require_POST
+@requires("activities.manage")
+def request_close(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    """The city marks a partner's request as enrolled or declined."""
+    activity = selectors.get_activity_for(request.membership, pk)
+    asked = activity.enrolment_requests.filter(
+        pk=parse_id(request.POST.get("request")) or 0
+    ).first()
+    if asked is None:
+        messages.error(request, _("Choose a request."))
+        return redirect(activity)
+    try:
+        services.close_enrolment_request(
+            actor=request.user, request=asked, status=request.POST.get("status", "")
+        )
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    return redirect(activity)

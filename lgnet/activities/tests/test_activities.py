@@ -703,3 +703,51 @@ def test_demo_seeds_activities_idempotently(world):
         seed_activities(1)
         # The world's cities have no demo persons: nothing is added, nothing breaks.
         assert Activity.objects.count() == 2
+
+
+def test_a_legal_language_certificate_is_a_fact_on_the_person(client, world, bearer, login):
+    headers = bearer("caseworker")
+    body = {"person": world.a.person.pk, "level": "A2", "issuer": "cpia", "issued_on": "2024-06-20"}
+    created = api(client, "post", "/api/v1/language-certificates", headers, body)
+    assert created.status_code == 201, created.content
+    future = {**body, "issued_on": "2999-01-01"}
+    assert api(client, "post", "/api/v1/language-certificates", headers, future).status_code == 400
+    listed = api(
+        client, "get", f"/api/v1/language-certificates?person={world.a.person.pk}", headers
+    )
+    assert [c["level"] for c in listed.json()["items"]] == ["A2"]
+    from lgnet.cases.timeline import entries_for
+
+    with scope(city=world.a.city):
+        kinds = {e.kind for e in entries_for(world.a.case, world.memberships["caseworker"])}
+    assert "language_certificate" in kinds
+    login(world.user("caseworker"))
+    page = client.get(reverse("people:detail", args=[world.a.city.slug, world.a.person.pk]))
+    assert 'data-testid="language-certificates"' in page.content.decode()
+
+
+def test_partner_asks_the_city_to_enrol_someone(client, world, login):
+    login(world.user("partner"))
+    slug, pk = world.a.city.slug, world.a.activity.pk
+    response = client.post(
+        reverse("activities:request_add", args=[slug, pk]),
+        {"name": "Fatou Camara", "phone": "333 1234567", "note": "Livello A1"},
+    )
+    assert response.status_code == 302
+    assert client.post(reverse("activities:enrol", args=[slug])).status_code == 403
+    with scopes_disabled():
+        asked = world.a.activity.enrolment_requests.get()
+        assert (
+            not Enrolment.objects.filter(activity=world.a.activity)
+            .exclude(person=world.a.person)
+            .exists()
+        )
+    login(world.user("caseworker"))
+    page = client.get(reverse("activities:detail", args=[slug, pk])).content.decode()
+    assert "Fatou Camara" in page
+    client.post(
+        reverse("activities:request_close", args=[slug, pk]),
+        {"request": asked.pk, "status": "declined"},
+    )
+    asked.refresh_from_db()
+    assert asked.status == "declined"
