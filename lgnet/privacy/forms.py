@@ -32,9 +32,19 @@ class AnswerForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language of the notice"))
-    channel = forms.ChoiceField(label=_("Given as"), choices=NoticeChannel.choices)
-    given_on = forms.DateField(label=_("Given on"), widget=DateInput(), initial=timezone.localdate)
+    language = forms.ChoiceField(
+        label=_("Language of the notice"), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    channel = forms.ChoiceField(
+        label=_("Given as"),
+        choices=NoticeChannel.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    given_on = forms.DateField(
+        label=_("Given on"),
+        widget=DateInput(attrs={"class": "form-control"}),
+        initial=timezone.localdate,
+    )
 
     def __init__(self, *args, languages=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,15 +53,34 @@ class NoticeForm(forms.Form):
 
 class PolicyForm(forms.Form):
     kind = forms.ChoiceField(choices=RetentionKind.choices, widget=forms.HiddenInput)
-    months = forms.IntegerField(label=_("Kept for (months)"), min_value=1, max_value=1200)
-    is_active = forms.BooleanField(label=_("Applied by the daily run"), required=False)
+    months = forms.IntegerField(
+        label=_("Kept for (months)"),
+        min_value=1,
+        max_value=1200,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    is_active = forms.BooleanField(
+        label=_("Applied by the daily run"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 class AccessFilterForm(forms.Form):
-    user = forms.ChoiceField(label=_("User"), required=False)
-    since = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    until = forms.DateField(label=_("To"), widget=DateInput(), required=False)
-    flagged = forms.BooleanField(label=_("Only reads outside the case team"), required=False)
+    user = forms.ChoiceField(
+        label=_("User"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    since = forms.DateField(
+        label=_("From"), widget=DateInput(attrs={"class": "form-control"}), required=False
+    )
+    until = forms.DateField(
+        label=_("To"), widget=DateInput(attrs={"class": "form-control"}), required=False
+    )
+    flagged = forms.BooleanField(
+        label=_("Only reads outside the case team"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args, users=(), **kwargs):
         super().__init__(*args, **kwargs)
