@@ -49,7 +49,7 @@ def person_list(request: HttpRequest, city_slug: str) -> HttpResponse:
     # Searches by name are POSTed: names must not end up in URLs and access logs.
     data = request.POST if request.method == "POST" else request.GET
     q = _clean_text(data.get("q", ""))[:100]
-    expiring = data.get("permit") == "expiring"
+    expiring = data.get("permit") == "expiring" and not _partner_only(request)
     persons = selectors.list_persons(
         request.city,
         q=q,
@@ -63,6 +63,7 @@ def person_list(request: HttpRequest, city_slug: str) -> HttpResponse:
         "q": q,
         "expiring": expiring,
         "full": selectors.can_see_full(request.membership),
+        "partner": _partner_only(request),
     }
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)

@@ -529,3 +529,11 @@ def test_the_daily_command_makes_the_permit_tasks_once(world):
     again = io.StringIO()
     call_command("make_tasks", stdout=again)
     assert "0 new task(s) in all" in again.getvalue()
+
+
+def test_a_partners_person_list_holds_its_persons_with_the_birth_year_only(world, client, login):
+    login(world.user("partner"))
+    page = client.post("/c/taranto/persons/", {"q": ""}).content.decode()
+    assert "Dialo" in page and "Diallo" not in page
+    assert "<td>GN</td>" not in page and "12/03/1990" not in page
+    assert "<td>1990</td>" in page
