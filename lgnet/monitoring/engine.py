@@ -34,6 +34,17 @@ COLUMNS = (
 )
 
 
+# Vulnerability is a breakdown for the city's own users only: it is not stored (their pages
+# compute it live), which halves the rows. Summing over it is exact: a person has one value.
+STORED_COLUMNS = (
+    "q.period_start, q.period_end, q.sex, q.age_band, q.nationality, '', q.action_area, "
+    "q.category, SUM(q.value)"
+)
+STORED_GROUP = (
+    "q.period_start, q.period_end, q.sex, q.age_band, q.nationality, q.action_area, q.category"
+)
+
+
 @dataclass(frozen=True)
 class Row:
     period_start: date
@@ -141,8 +152,8 @@ def refresh(city, edition) -> int:
                 cursor.execute(
                     f"INSERT INTO {Figure._meta.db_table} (city_id, edition_id, indicator_id, "  # noqa: S608 - table names from models, values as parameters
                     f"created_at, updated_at, {', '.join(COLUMNS)}) "
-                    "SELECT %(city)s, %(edition)s, %(indicator)s, now(), now(), q.* "
-                    f"FROM ({sql}) AS q",
+                    "SELECT %(city)s, %(edition)s, %(indicator)s, now(), now(), "
+                    f"{STORED_COLUMNS} FROM ({sql}) AS q GROUP BY {STORED_GROUP}",
                     {**params, "edition": edition.pk, "indicator": indicator.pk},
                 )
                 written += cursor.rowcount

@@ -83,9 +83,11 @@ def grouped(
 
     def select(area: str, lateral: str) -> str:
         return (
-            f"SELECT p.start_on, p.end_on, {dims.sex}::varchar, {dims.age_band}::varchar, "
-            f"{dims.nationality}::varchar, {dims.vulnerable}::varchar, {area}::varchar, "
-            f"{category}::varchar, {value} {source} {lateral} "
+            "SELECT p.start_on AS period_start, p.end_on AS period_end, "
+            f"{dims.sex}::varchar AS sex, {dims.age_band}::varchar AS age_band, "
+            f"{dims.nationality}::varchar AS nationality, "
+            f"{dims.vulnerable}::varchar AS vulnerable, {area}::varchar AS action_area, "
+            f"{category}::varchar AS category, {value} AS value {source} {lateral} "
             f"{('WHERE ' + where) if where else ''} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
         )
 
@@ -339,9 +341,11 @@ def occupancy_rate() -> str | None:
         f"JOIN {t['bed']} b ON b.city_id = %(city)s AND b.is_active GROUP BY 1, 2)"
     )
     return (
-        f"WITH {PERIODS}, {used}, {available} SELECT a.start_on, a.end_on, ''::varchar, "  # noqa: S608 - tables from models, values as parameters
-        "''::varchar, ''::varchar, ''::varchar, ''::varchar, ''::varchar, "
-        "round(100.0 * COALESCE(u.nights, 0) / a.nights, 1) FROM avail a "
+        f"WITH {PERIODS}, {used}, {available} SELECT a.start_on AS period_start, "  # noqa: S608 - tables from models, values as parameters
+        "a.end_on AS period_end, ''::varchar AS sex, ''::varchar AS age_band, "
+        "''::varchar AS nationality, ''::varchar AS vulnerable, ''::varchar AS action_area, "
+        "''::varchar AS category, round(100.0 * COALESCE(u.nights, 0) / a.nights, 1) AS value "
+        "FROM avail a "
         "LEFT JOIN used u ON u.start_on = a.start_on AND u.end_on = a.end_on WHERE a.nights > 0"
     )
 

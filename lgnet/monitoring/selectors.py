@@ -137,6 +137,8 @@ def _period_filter(query: Query) -> Q:
 
 
 def is_stored(query: Query) -> bool:
+    if "vulnerable" in query.by:
+        return False  # a city-only breakdown, computed live (see engine.STORED_COLUMNS)
     if "month" in query.by:
         months = engine.month_periods(query.start, query.end)
         return (
