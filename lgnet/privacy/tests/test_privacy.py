@@ -496,3 +496,32 @@ def test_access_log_cannot_be_changed(world, bearer, client):
         entry = AccessLog.objects.first()
     with scopes_disabled(), pytest.raises(DatabaseError), transaction.atomic():
         AccessLog.objects.filter(pk=entry.pk).delete()
+
+
+def test_the_daily_task_and_the_command_run_the_retention(world):
+    import io
+
+    from django.core.management import call_command
+
+    from lgnet.cases.services import close_case
+    from lgnet.privacy.tasks import run_retention_task
+
+    with scopes_disabled():
+        close_case(
+            actor=world.user("caseworker"),
+            case=world.a.case,
+            outcome="goals_reached",
+            closed_on=date(2024, 3, 10),
+        )
+        services.save_policy(
+            actor=world.user("network"), kind="closed_cases", months=12, is_active=True
+        )
+    out = io.StringIO()
+    call_command("run_retention", "--preview", stdout=out)
+    assert "closed_cases: 1 {'taranto': 1}" in out.getvalue()
+    result = run_retention_task.call()
+    assert result["total"] == 1
+    run = RetentionRun.objects.get(pk=result["run"])
+    assert run.counts == {"taranto": {"closed_cases": 1}} and run.finished_at is not None
+    world.a.person.refresh_from_db()
+    assert world.a.person.anonymised_at is not None
