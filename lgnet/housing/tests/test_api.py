@@ -268,3 +268,19 @@ def test_lists_do_not_grow_in_queries(client, world, bearer, django_assert_max_n
     assert all(after[url] <= before[url] for url in before), (before, after)
     with django_assert_max_num_queries(8):
         call(client, "get", "/api/v1/rent-supports?limit=100", headers)
+
+
+def test_beds_free_on_a_night_with_filters(client, world, bearer):
+    headers = bearer("auditor")
+    free = call(client, "get", "/api/v1/beds?free_on=2024-04-01", headers).json()
+    assert [b["label"] for b in free["items"]] == ["1B"]
+    after = call(client, "get", "/api/v1/beds?free_on=2024-06-01", headers).json()
+    assert sorted(b["label"] for b in after["items"]) == ["1A", "1B"]  # the day of leaving
+    women = call(client, "get", "/api/v1/beds?free_on=2024-06-01&women_only=true", headers)
+    assert women.json()["count"] == 0
+    body = {
+        "person": world.a.other_person.pk,
+        "bed": world.a.spare_bed.pk,
+        "start_date": "2024-07-01",
+    }
+    assert call(client, "post", "/api/v1/placements", headers, body).status_code == 403  # read-only

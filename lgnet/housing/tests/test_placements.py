@@ -368,3 +368,25 @@ def test_the_person_page_shows_the_housing_panel(world, login):
     assert b'id="housing"' in page.content and b"Casa del rifugiato" in page.content
     partner = login(world.user("partner")).get(f"/c/taranto/persons/{world.a.person.pk}/")
     assert b'id="housing"' not in partner.content
+
+
+def test_occupancy_rate_by_week_and_by_facility(a):
+    user = a.user("coordinator")
+    other = services.save_facility(
+        actor=user,
+        city=a.a.city,
+        changes={"name": "Appartamento", "kind": "apartment", "organisation": a.a.partner},
+    )
+    services.save_bed(actor=user, facility=other, changes={"label": "A1"})
+    weeks = selectors.occupancy_rate(
+        a.a.city, start=D(2024, 5, 27), end=D(2024, 6, 10), unit="week"
+    )
+    # Monday 27 May: 1A occupied 5 nights of 21 bed-nights (three beds); then nobody.
+    assert [(p.period, p.bed_nights, p.available_nights) for p in weeks] == [
+        (D(2024, 5, 27), 5, 21),
+        (D(2024, 6, 3), 0, 21),
+    ]
+    flat = selectors.occupancy_rate(
+        a.a.city, start=D(2024, 5, 27), end=D(2024, 6, 3), unit="week", facility=other
+    )
+    assert [(p.bed_nights, p.available_nights) for p in flat] == [(0, 7)]
