@@ -46,6 +46,7 @@ class CityWorld:
     enrolment: object = None
     report: object = None  # monitoring: a draft period report
     rights_request: object = None  # privacy: a data-subject request
+    data_import: object = None  # imports: an import already written
 
 
 @dataclass
@@ -204,6 +205,19 @@ def world(db) -> World:
                 kind="access",
                 received_on=date(2024, 3, 1),
             )
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from lgnet.imports.services import create_import
+
+        for cw, coordinator in ((a, users["coordinator"]), (b, users["outsider"])):
+            cw.data_import = create_import(
+                actor=coordinator,
+                city=cw.city,
+                kind="persons",
+                upload=SimpleUploadedFile("persone.csv", b"given_names,family_names\n"),
+            )
+            cw.data_import.status = "applied"
+            cw.data_import.save(update_fields=["status"])
     return World(a, b, edition, users, memberships)
 
 

@@ -7,6 +7,7 @@ from lgnet.activities.api import router as activities_router
 from lgnet.cases.api import router as cases_router
 from lgnet.core.api import MembershipAuth, install_error_handlers
 from lgnet.housing.api import router as housing_router
+from lgnet.imports.api import router as imports_router
 from lgnet.monitoring.api import router as monitoring_router
 from lgnet.network.api import router as network_router
 from lgnet.people.api import router as people_router
@@ -32,3 +33,4 @@ api.add_router("", privacy_router)
 api.add_router("", housing_router)
 api.add_router("", activities_router)
 api.add_router("", monitoring_router)
+api.add_router("", imports_router)

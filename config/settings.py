@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "lgnet.housing",
     "lgnet.activities",
     "lgnet.monitoring",
+    "lgnet.imports",
 ]
 
 MIDDLEWARE = [

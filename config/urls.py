@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("lgnet.housing.urls")),
     path("", include("lgnet.activities.urls")),
     path("", include("lgnet.monitoring.urls")),
+    path("", include("lgnet.imports.urls")),
 ]

@@ -205,6 +205,12 @@ UI: dict[str, Spec] = {
         "reports.approve", scope="network", method="post", obj="report"
     ),
     "monitoring:network_report_export": Spec("monitoring.network", scope="network", obj="report"),
+    # Imports and exports
+    "imports:list": Spec("data.import"),
+    "imports:template": Spec("data.import"),
+    "imports:detail": Spec("data.import", obj="import"),
+    "imports:apply": Spec("data.import", method="post", obj="import"),
+    "imports:export": Spec("data.export"),
 }
 
 
@@ -611,6 +617,16 @@ API: dict[tuple[str, str], Spec] = {
         body=lambda w: {"comment": "Completate la parte narrativa."},
         expect_conflict=True,
     ),
+    # Imports and exports
+    ("post", "/api/v1/imports"): Spec("data.import"),
+    ("get", "/api/v1/imports"): Spec("data.import"),
+    ("get", "/api/v1/imports/{import_id}"): Spec("data.import", obj="import"),
+    ("post", "/api/v1/imports/{import_id}/apply"): Spec(
+        "data.import", obj="import", body=lambda w: {}, expect_conflict=True
+    ),
+    ("get", "/api/v1/exports/persons"): Spec("data.export"),
+    ("get", "/api/v1/exports/cases"): Spec("data.export"),
+    ("get", "/api/v1/exports/services"): Spec("data.export"),
 }
 
 # Patterns served by libraries, not ours to authorise page by page.

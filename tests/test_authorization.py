@@ -46,6 +46,7 @@ def _object(world, cw, name: str):
         "housing_request": lambda: cw.housing_request,
         "landlord": lambda: cw.landlord,
         "rent_support": lambda: cw.rent_support,
+        "import": lambda: cw.data_import,
     }[name]()
 
 

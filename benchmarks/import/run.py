@@ -1,0 +1,347 @@
+"""Import benchmark: person rows read, validated and written, against PostgreSQL COPY.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lgnet_bench_import \\
+        .venv/bin/python benchmarks/import/run.py [--rows 100000] [--keep]
+
+Runs against a dedicated database (created if missing, migrated; dropped at the end unless
+--keep). It writes a CSV of synthetic persons in the shape a city keeps (Italian headers,
+dates as 31/03/1990 or a year only, nationalities and languages as lists), then:
+
+1. imports it with the importer (`lgnet.imports.services.run`, apply): every row parsed,
+   checked by the registry's own validation, matched against the earlier rows of the file,
+   written in batches in one transaction, each row linked to its import;
+2. loads the same rows with `COPY people_person (...) FROM STDIN` into a second, empty city
+   (same table, same indexes and history triggers), the physical floor;
+3. prints rows per second of both and the ratio importer / COPY (DESIGN §7), and the
+   importer's peak memory for a quarter of the file and for the whole (flat = streaming).
+
+Writes benchmarks/import/results.json; docs/benchmarks.md explains the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_URL = "postgres://postgres@127.0.0.1:5432/lgnet_bench_import"
+GIVEN = [
+    "Mohamed",
+    "Fatima",
+    "Amadou",
+    "Aisha",
+    "Ibrahim",
+    "Mariam",
+    "Oleksandr",
+    "Olena",
+    "Rahim",
+    "Nadia",
+    "Samuel",
+    "Grace",
+    "Youssef",
+    "Khadija",
+    "Ahmed",
+    "Joy",
+]
+FAMILY = [
+    "Diallo",
+    "Traoré",
+    "Haddad",
+    "Shevchenko",
+    "Rahman",
+    "Okafor",
+    "Mensah",
+    "Ndiaye",
+    "El Amrani",
+    "Sow",
+    "Bah",
+    "Kone",
+    "Hossain",
+    "Petrenko",
+    "Osei",
+    "Camara",
+]
+ISTAT = {"bench": "999991", "benchq": "999992", "benchcopy": "999993"}
+NATIONS = ["NG", "GN", "ML", "SN", "MA", "TN", "BD", "PK", "UA", "GH", "SY", "AF"]
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the database at the end")
+    parser.add_argument("--out", default=str(Path(__file__).with_name("results.json")))
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)  # file city rows
+    return parser.parse_args()
+
+
+def _server_and_name() -> tuple[str, str]:
+    url = os.environ.setdefault("DATABASE_URL", BENCH_URL)
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"refusing to run on database {name!r}: use a dedicated one, e.g. {BENCH_URL}")
+    return parts._replace(path="/postgres").geturl(), name
+
+
+def _admin(server: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+SYLLABLES = [
+    "ba",
+    "ke",
+    "li",
+    "mo",
+    "nu",
+    "ra",
+    "se",
+    "ti",
+    "vo",
+    "za",
+    "do",
+    "fe",
+    "gu",
+    "ha",
+    "ji",
+    "pa",
+]
+
+
+def _name(i: int, salt: int) -> str:
+    n = (i * 2654435761 + salt) % 65536
+    return "".join(SYLLABLES[(n >> s) & 15] for s in (0, 4, 8, 12)).capitalize()
+
+
+def _write_csv(path: Path, rows: int, seed: int = 1) -> None:
+    rnd = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle, delimiter=";")
+        out.writerow(
+            [
+                "Codice",
+                "Nome",
+                "Cognome",
+                "Sesso",
+                "Data di nascita",
+                "Nazionalità",
+                "Lingue",
+                "Telefono",
+            ]
+        )
+        for i in range(rows):
+            year = rnd.randint(1960, 2005)
+            born = (
+                str(year)
+                if i % 5 == 0
+                else f"{rnd.randint(1, 28):02d}/{rnd.randint(1, 12):02d}/{year}"
+            )
+            out.writerow(
+                [
+                    f"B{i:07d}",
+                    f"{rnd.choice(GIVEN)} {i}",
+                    rnd.choice(FAMILY),
+                    rnd.choice("FM"),
+                    born,
+                    rnd.choice(NATIONS),
+                    "fr; en",
+                    f"333 {i:07d}",
+                ]
+            )
+
+
+def _city(slug: str):
+    from lgnet.accounts.models import Membership, User
+    from lgnet.accounts.roles import Role
+    from lgnet.network.models import City
+
+    city, _ = City.objects.get_or_create(
+        slug=slug, defaults={"name": slug.title(), "istat_code": ISTAT[slug], "region": "X"}
+    )
+    user, _ = User.objects.get_or_create(username=f"{slug}.coordinatore")
+    Membership.objects.get_or_create(user=user, city=city, role=Role.CITY_COORDINATOR)
+    return city, user
+
+
+def _child(path: str, slug: str) -> None:
+    """One import in a process of its own, so its peak memory is its own."""
+    _setup()
+    from django.core.files import File
+    from django_scopes import scope
+
+    from lgnet.imports import services
+
+    city, user = _city(slug)
+    started = time.perf_counter()
+    with scope(city=city), open(path, "rb") as handle:
+        data_import = services.create_import(
+            actor=user,
+            city=city,
+            kind="persons",
+            upload=File(handle, name=Path(path).name),
+            # Synthetic names can still look alike: the in-file matching runs and is timed,
+            # its likely duplicates are created rather than left to an operator.
+            create_duplicates=True,
+        )
+        data_import = services.run(data_import, actor=user, apply=True)
+    elapsed = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "status": data_import.status,
+                "rows": data_import.rows,
+                "counts": data_import.counts,
+                "seconds": elapsed,
+                "peak_mb": peak_kb / 1024,
+            }
+        )
+    )
+
+
+def _import(path: Path, slug: str) -> dict:
+    result = subprocess.run(  # noqa: S603 - this script, with our own arguments
+        [sys.executable, __file__, "--child", str(path), slug, "0"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _copy(path: Path) -> float:
+    """The same rows, parsed by the database itself: COPY into people_person."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from lgnet.people.matching import keys_for, normalised_name
+
+    city, _user = _city("benchcopy")
+    now = timezone.now().isoformat()
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    with path.open(encoding="utf-8") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        next(reader)
+        for ext, given, family, sex, born, nation, languages, phone in reader:
+            if "/" in born:
+                d, m, y = born.split("/")
+                birth, precision = f"{y}-{m}-{d}", "day"
+            else:
+                birth, precision, y = f"{born}-01-01", "year", born
+            langs = "{" + ",".join(p.strip() for p in languages.split(";")) + "}"
+            # What the importer derives too, so both write the same columns.
+            out.writerow(
+                [
+                    city.pk,
+                    now,
+                    now,
+                    ext,
+                    given,
+                    family,
+                    sex,
+                    birth,
+                    precision,
+                    "{" + nation + "}",
+                    langs,
+                    phone,
+                    normalised_name(given, family),
+                    "{" + ",".join(keys_for(given, family, birth_year=int(y))) + "}",
+                    y,
+                ]
+            )
+    data = buffer.getvalue()
+    columns = (
+        "city_id, created_at, updated_at, external_id, given_names, family_names, sex, "
+        "birth_date, birth_date_precision, nationalities, languages, phone, name_search, "
+        "match_keys, birth_year"
+    )
+    started = time.perf_counter()
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            f"COPY people_person ({columns}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608
+        ) as copy,
+    ):
+        copy.write(data)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    args = _arguments()
+    if args.child:
+        _child(args.child[0], args.child[1])
+        return
+    server, name = _server_and_name()
+    _admin(server, f'CREATE DATABASE "{name}"') if not _exists(server, name) else None
+    _setup()
+    from django.core.management import call_command
+    from django_scopes import scopes_disabled
+
+    call_command("migrate", verbosity=0)
+    work = Path(tempfile.mkdtemp(prefix="lgnet-bench-import-"))
+    results: dict = {"rows": args.rows}
+    try:
+        with scopes_disabled():
+            quarter = work / "quarter.csv"
+            whole = work / "whole.csv"
+            _write_csv(quarter, args.rows // 4)
+            _write_csv(whole, args.rows)
+            _city("benchq")
+            _city("bench")
+            small = _import(quarter, "benchq")
+            big = _import(whole, "bench")
+            copy_seconds = _copy(whole)
+        results.update(
+            importer_seconds=round(big["seconds"], 2),
+            importer_rows_per_s=round(args.rows / big["seconds"]),
+            copy_seconds=round(copy_seconds, 2),
+            copy_rows_per_s=round(args.rows / copy_seconds),
+            ratio_to_copy=round(copy_seconds / big["seconds"], 3),
+            status=big["status"],
+            counts=big["counts"],
+            peak_mb_quarter=round(small["peak_mb"], 1),
+            peak_mb_whole=round(big["peak_mb"], 1),
+        )
+        print(json.dumps(results, indent=2))
+        Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            print(f"dropped database {name}")
+
+
+def _exists(server: str, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
+
+
+if __name__ == "__main__":
+    main()

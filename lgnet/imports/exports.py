@@ -1,0 +1,212 @@
+"""Exports of the lists, with the filters applied and only the fields the role may see."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from lgnet.cases import selectors as case_selectors
+from lgnet.core import audit
+from lgnet.imports.kinds.cases import person_key
+from lgnet.people import selectors as people_selectors
+
+EXPORT_KINDS = ("persons", "cases", "services")
+
+FULL_PERSON = [
+    "external_id",
+    "given_names",
+    "family_names",
+    "aliases",
+    "original_script_name",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "nationalities",
+    "languages",
+    "codice_fiscale",
+    "legal_status",
+    "permit_number",
+    "permit_expiry",
+    "phone",
+    "dwelling",
+    "privacy_notice_on",
+    "privacy_notice_language",
+]
+# What a partner's pages show (people.api.partner_out): no codes, no permit, no nationality.
+PARTNER_PERSON = [
+    "external_id",
+    "given_names",
+    "family_names",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "languages",
+    "phone",
+]
+CASE_COLUMNS = ["external_id", "person", "opened_on", "areas", "status", "closed_on", "outcome"]
+SERVICE_COLUMNS = [
+    "external_id",
+    "case",
+    "person",
+    "service_type",
+    "delivered_on",
+    "quantity",
+    "notes",
+]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return value
+
+
+def _is_partner(membership) -> bool:
+    return membership is not None and not (
+        membership.can("people.view") or membership.can("people.view_minimal")
+    )
+
+
+def person_columns(membership) -> list[str]:
+    if _is_partner(membership):
+        return PARTNER_PERSON
+    if membership is None or membership.can("people.sensitive"):
+        return [*FULL_PERSON, "vulnerabilities"]
+    return FULL_PERSON
+
+
+def export_table(
+    kind: str, membership, city, filters: dict | None = None
+) -> tuple[list[str], Iterable[list]]:
+    """Header and rows. ``membership`` None is the command line (every field)."""
+    filters = filters or {}
+    if kind == "persons":
+        partner = _is_partner(membership)
+        persons = people_selectors.list_persons(
+            city,
+            q=filters.get("q", ""),
+            permit_expiring=bool(filters.get("permit_expiring")) and not partner,
+            nationality=filters.get("nationality", "") if not partner else "",
+            by_codice_fiscale=not partner,
+            among=people_selectors.persons_for_partner(membership) if partner else None,
+        )
+        columns = person_columns(membership)
+
+        def person_rows():
+            for p in persons.iterator(chunk_size=2000):
+                row = []
+                for name in columns:
+                    if name == "external_id":
+                        row.append(person_key(p))
+                    elif partner and name == "birth_date":
+                        row.append(date(p.birth_date.year, 1, 1))
+                    elif partner and name == "birth_date_precision":
+                        row.append("year")
+                    else:
+                        row.append(_cell(getattr(p, name)))
+                yield row
+
+        return columns, person_rows()
+    if kind == "cases":
+        cases = case_selectors.list_cases(
+            city,
+            status=filters.get("status", ""),
+            area=filters.get("area", ""),
+            manager_id=filters.get("manager_id"),
+            q=filters.get("q", ""),
+            overdue=bool(filters.get("overdue")),
+        )
+        return CASE_COLUMNS, (
+            [
+                c.number,
+                person_key(c.person),
+                c.opened_on,
+                _cell(c.areas),
+                c.status,
+                _cell(c.closed_on),
+                c.outcome,
+            ]
+            for c in cases.iterator(chunk_size=2000)
+        )
+    if kind == "services":
+        services = case_selectors.list_services(city).select_related("person", "service_type")
+        return SERVICE_COLUMNS, (
+            [
+                f"LG{s.pk}",
+                s.case.number,
+                person_key(s.person),
+                s.service_type.code,
+                s.delivered_on,
+                s.quantity,
+                s.notes,
+            ]
+            for s in services.iterator(chunk_size=2000)
+        )
+    raise ValueError(kind)
+
+
+def write_csv(columns: list[str], rows: Iterable[list]) -> tuple[bytes, int]:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([v.isoformat() if isinstance(v, date) else v for v in row])
+        count += 1
+    return ("\ufeff" + out.getvalue()).encode("utf-8"), count  # BOM: Excel reads UTF-8
+
+
+def write_xlsx(columns: list[str], rows: Iterable[list], title: str) -> tuple[bytes, int]:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(columns)
+    count = 0
+    for row in rows:
+        sheet.append([str(v) if not isinstance(v, date | int | float) else v for v in row])
+        count += 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), count
+
+
+def export(
+    kind: str,
+    *,
+    membership,
+    city,
+    actor,
+    fmt: str = "xlsx",
+    filters: dict | None = None,
+    channel: str = "web",
+) -> tuple[bytes, int]:
+    """The file and its row count; every export of personal data is logged."""
+    if kind not in EXPORT_KINDS:
+        raise ValueError(kind)
+    columns, rows = export_table(kind, membership, city, filters)
+    if fmt == "csv":
+        data, count = write_csv(columns, rows)
+    else:
+        data, count = write_xlsx(columns, rows, str(_(kind)))
+    audit.record(
+        actor=actor,
+        city=city,
+        action="data.exported",
+        data={
+            "kind": kind,
+            "rows": count,
+            "format": fmt,
+            "channel": channel,
+            "columns": columns,
+            "filters": sorted(k for k, v in (filters or {}).items() if v),
+        },
+    )
+    return data, count
