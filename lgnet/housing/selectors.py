@@ -48,6 +48,17 @@ def current_on(day: date) -> Q:
 # --- facilities and beds ---------------------------------------------------------------------
 
 
+def _count_per_facility(queryset) -> Coalesce:
+    counted = (
+        queryset.filter(bed__facility=OuterRef("pk"), bed__is_active=True)
+        .order_by()
+        .values("bed__facility")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def list_facilities(city, *, day: date | None = None) -> QuerySet[Facility]:
     """Facilities with their beds in use, and how many are occupied and out of service on day."""
     day = day or date.today()  # noqa: DTZ011 - callers pass timezone.localdate()
@@ -55,27 +66,9 @@ def list_facilities(city, *, day: date | None = None) -> QuerySet[Facility]:
         Facility.objects.filter(city=city)
         .select_related("organisation")
         .annotate(
-            bed_count=Count("beds", filter=Q(beds__is_active=True), distinct=True),
-            occupied=Count(
-                "beds__placements",
-                filter=Q(beds__is_active=True)
-                & Q(beds__placements__start_date__lte=day)
-                & (
-                    Q(beds__placements__end_date__isnull=True)
-                    | Q(beds__placements__end_date__gt=day)
-                ),
-                distinct=True,
-            ),
-            closed=Count(
-                "beds__out_of_service",
-                filter=Q(beds__is_active=True)
-                & Q(beds__out_of_service__start_date__lte=day)
-                & (
-                    Q(beds__out_of_service__end_date__isnull=True)
-                    | Q(beds__out_of_service__end_date__gt=day)
-                ),
-                distinct=True,
-            ),
+            bed_count=Count("beds", filter=Q(beds__is_active=True)),
+            occupied=_count_per_facility(Placement.objects.filter(current_on(day))),
+            closed=_count_per_facility(OutOfService.objects.filter(current_on(day))),
         )
         .order_by("name", "id")
     )
