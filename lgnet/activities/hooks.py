@@ -146,3 +146,13 @@ def connect() -> None:
     network_panels.register_city_figures(_city_figures)
     services.register_merge_mover(_move_enrolments)
     selectors.register_partner_reach(_partner_reach)
+
+    from django.apps import apps
+
+    if apps.is_installed("lgnet.privacy"):
+        # The art. 15 export lists the person's enrolments, marks and language certificates;
+        # erasure empties their free text (a dropout's reason, a certificate's note).
+        from lgnet.privacy import erasure, sections
+
+        sections.register(sections.app_sections("activities", title="Activities"))
+        erasure.register(erasure.free_text_of("activities"))

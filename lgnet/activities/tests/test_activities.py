@@ -751,3 +751,12 @@ def test_partner_asks_the_city_to_enrol_someone(client, world, login):
     )
     asked.refresh_from_db()
     assert asked.status == "declined"
+
+
+def test_the_art_15_export_lists_enrolments_and_marks(world):
+    from lgnet.privacy.sections import sections_for
+
+    with scope(city=world.a.city):
+        found = dict(sections_for(world.a.person))
+    records = {row["record"] for row in found["Activities"]}
+    assert {"enrolment", "attendance"} <= records
