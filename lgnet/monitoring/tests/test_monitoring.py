@@ -664,3 +664,30 @@ def test_the_demo_gives_taranto_65_beneficiaries_in_lgnet2(monkeypatch):
         network = {i["city"]: i["value"] for i in selectors.network_figures(query)}
     assert network["taranto"] == 65
     assert len(network) == 16  # every LgNet2 city, the others with no data
+
+
+# Housing and activities measures, on the world's sample placement, rent support and course.
+
+
+def _live(world, code, start, end):
+    indicator = Indicator.objects.get(code=code)
+    return engine.total(engine.compute(indicator, world.a.city, [(start, end)]))
+
+
+def test_housing_measures_count_half_open_stays(world):
+    # The person sleeps in bed 1A from 1 March 2024 and leaves on 1 June 2024.
+    assert _live(world, "persons_housed", date(2024, 3, 1), date(2024, 3, 31)) == 1
+    assert _live(world, "persons_housed", date(2024, 6, 1), date(2024, 6, 30)) == 0
+    assert _live(world, "bed_nights", date(2024, 3, 1), date(2024, 3, 31)) == 31
+    assert _live(world, "bed_nights", date(2024, 4, 1), date(2024, 6, 30)) == 61
+    assert _live(world, "bed_nights", date(2024, 1, 1), date(2024, 12, 31)) == 92
+    # A rent contribution of six months from June 2023.
+    assert _live(world, "rent_supports", date(2023, 1, 1), date(2023, 12, 31)) == 1
+    assert _live(world, "rent_supports", date(2024, 1, 1), date(2024, 12, 31)) == 0
+
+
+def test_activity_measures_count_course_participants(world):
+    assert _live(world, "language_course_participants", date(2024, 1, 1), date(2024, 6, 30)) == 1
+    assert _live(world, "course_participants", date(2024, 1, 1), date(2024, 6, 30)) == 1
+    assert _live(world, "course_participants", date(2023, 1, 1), date(2023, 12, 31)) == 0
+    assert _live(world, "civic_hours", date(2024, 1, 1), date(2024, 12, 31)) == 0
