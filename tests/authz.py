@@ -627,6 +627,8 @@ API: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/exports/persons"): Spec("data.export"),
     ("get", "/api/v1/exports/cases"): Spec("data.export"),
     ("get", "/api/v1/exports/services"): Spec("data.export"),
+    ("get", "/api/v1/exports/placements"): Spec("data.export"),
+    ("get", "/api/v1/exports/enrolments"): Spec("data.export"),
 }
 
 # Patterns served by libraries, not ours to authorise page by page.

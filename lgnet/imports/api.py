@@ -123,8 +123,7 @@ def _plain(value):
 
 def _export(request: HttpRequest, kind: str, fmt: str, filters: dict):
     need(request, "data.export")
-    if kind != "persons":
-        need(request, "cases.view")
+    need(request, exports.EXPORT_NEEDS[kind])
     if fmt in ("csv", "xlsx"):
         content, _count = exports.export(
             kind,
@@ -201,6 +200,24 @@ def export_cases(request: HttpRequest, format: str = "json", status: str = "", a
             "area": area if area in ActionArea.values else "",
         },
     )
+
+
+@router.get(
+    "/exports/placements",
+    response={200: ExportOut, **ERRORS},
+    summary=f"Housing placements; format {FORMATS}",
+)
+def export_placements(request: HttpRequest, format: str = "json"):
+    return _export(request, "placements", format, {})
+
+
+@router.get(
+    "/exports/enrolments",
+    response={200: ExportOut, **ERRORS},
+    summary=f"Enrolments with hours and attendance rate; format {FORMATS}",
+)
+def export_enrolments(request: HttpRequest, format: str = "json"):
+    return _export(request, "enrolments", format, {})
 
 
 @router.get(

@@ -15,7 +15,15 @@ from lgnet.core import audit
 from lgnet.imports.kinds.cases import person_key
 from lgnet.people import selectors as people_selectors
 
-EXPORT_KINDS = ("persons", "cases", "services")
+EXPORT_KINDS = ("persons", "cases", "services", "placements", "enrolments")
+# The capability each kind needs besides data.export.
+EXPORT_NEEDS = {
+    "persons": "people.view",
+    "cases": "cases.view",
+    "services": "cases.view",
+    "placements": "housing.view",
+    "enrolments": "activities.view",
+}
 
 FULL_PERSON = [
     "external_id",
@@ -49,6 +57,20 @@ PARTNER_PERSON = [
     "phone",
 ]
 CASE_COLUMNS = ["external_id", "person", "opened_on", "areas", "status", "closed_on", "outcome"]
+PLACEMENT_COLUMNS = ["external_id", "person", "bed", "start_date", "end_date", "exit_reason"]
+ENROLMENT_COLUMNS = [
+    "external_id",
+    "activity",
+    "activity_title",
+    "person",
+    "status",
+    "enrolled_on",
+    "ended_on",
+    "entry_level",
+    "exit_level",
+    "hours_attended",
+    "attendance_rate",
+]
 SERVICE_COLUMNS = [
     "external_id",
     "case",
@@ -148,6 +170,47 @@ def export_table(
                 s.notes,
             ]
             for s in services.iterator(chunk_size=2000)
+        )
+    if kind == "placements":
+        from lgnet.housing import selectors as housing_selectors
+
+        placements = housing_selectors.list_placements(city)
+        return PLACEMENT_COLUMNS, (
+            [
+                f"LG{p.pk}",
+                person_key(p.person),
+                f"{p.bed.facility.name} · {p.bed.label}",
+                p.start_date,
+                _cell(p.end_date),
+                p.exit_reason,
+            ]
+            for p in placements.iterator(chunk_size=2000)
+        )
+    if kind == "enrolments":
+        from lgnet.activities import selectors as activity_selectors
+        from lgnet.activities.models import Enrolment
+
+        if membership is not None:
+            enrolments = activity_selectors.list_enrolments(membership)
+        else:  # the command line: every enrolment of the city
+            enrolments = activity_selectors.with_figures(
+                Enrolment.objects.filter(city=city).select_related("activity", "person")
+            ).order_by("person__family_names", "person__given_names", "id")
+        return ENROLMENT_COLUMNS, (
+            [
+                f"LG{e.pk}",
+                e.activity_id,
+                e.activity.title,
+                person_key(e.person),
+                e.status,
+                e.enrolled_on,
+                _cell(e.ended_on),
+                e.entry_level,
+                e.exit_level,
+                e.hours_attended,
+                _cell(getattr(e, "attendance_rate", None)),
+            ]
+            for e in enrolments.iterator(chunk_size=2000)
         )
     raise ValueError(kind)
 

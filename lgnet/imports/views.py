@@ -139,7 +139,7 @@ def export_list(request: HttpRequest, city_slug: str) -> HttpResponse:
     kind = request.GET.get("kind") or data.get("kind") or "persons"
     if kind not in exports.EXPORT_KINDS:
         raise Http404
-    if kind in ("cases", "services") and not request.membership.can("cases.view"):
+    if not request.membership.can(exports.EXPORT_NEEDS[kind]):
         raise Http404
     fmt = "csv" if (request.GET.get("format") or data.get("format")) == "csv" else "xlsx"
     content, _count = exports.export(

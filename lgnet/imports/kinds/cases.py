@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -59,6 +60,10 @@ class _RowByRow(Kind):
                 made = self.make(ctx, values)
         except RuleBroken as error:
             raise RowRefused(self.field_to_column(error.field), str(error.message)) from error
+        except ValidationError as error:
+            raise RowRefused.from_validation(error) from error
+        except IntegrityError as error:  # a database rule the service did not check first
+            raise RowRefused("", _("This conflicts with a record that exists already.")) from error
         return Outcome("created", ("id", made.pk))
 
     def field_to_column(self, field: str) -> str:

@@ -328,3 +328,33 @@ def test_a_file_that_is_not_a_spreadsheet(world):
     report = check(world, upload(world, b"PK\x03\x04garbage", name="x.xlsx"))
     assert report.status == ImportStatus.INVALID
     assert report.errors[0]["row"] == 0
+
+
+def test_placements_and_enrolments_through_their_apps_services(world):
+    from lgnet.activities.models import Enrolment
+    from lgnet.housing.models import Placement
+
+    person = world.a.other_person
+    with scopes_disabled():
+        person.external_id = "OP1"
+        person.save(update_fields=["external_id"])
+        spare = world.a.spare_bed
+        spare_name = f"{spare.facility.name} · {spare.label}"
+        taken = world.a.placement
+    rows = (
+        "persona,posto_letto,dal,al\n"
+        f"OP1,{spare_name},01/02/2024,01/03/2024\n"
+        f"OP1,{taken.bed.pk},{taken.start_date.isoformat()},\n"
+    )
+    report = check(world, upload(world, rows, kind="placements"))
+    assert report.counts["created"] == 1
+    assert [e["row"] for e in report.errors] == [3]
+    apply(world, upload(world, rows.rsplit("\n", 2)[0] + "\n", kind="placements"))
+    with scopes_disabled():
+        assert Placement.objects.filter(person=person, bed=spare).exists()
+    enrol = f"activity,person,enrolled_on\n{world.a.activity.pk},OP1,\nnothing,OP1,\n"
+    report = check(world, upload(world, enrol, kind="enrolments"))
+    assert [(e["row"], e["column"]) for e in report.errors] == [(3, "activity")]
+    apply(world, upload(world, enrol.rsplit("\n", 2)[0] + "\n", kind="enrolments"))
+    with scopes_disabled():
+        assert Enrolment.objects.filter(person=person, activity=world.a.activity).exists()
