@@ -160,6 +160,22 @@ class CommentIn(Schema):
     comment: str = Field("", max_length=5000)
 
 
+def _comment(request: HttpRequest) -> str:
+    """The optional body {"comment": "..."} of submit and approve (an empty body is fine)."""
+    import json
+
+    if not request.body.strip() or request.content_type != "application/json":
+        return ""
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise RuleBroken(_("The request body is not JSON."), field="body") from error
+    comment = body.get("comment", "") if isinstance(body, dict) else None
+    if not isinstance(comment, str) or len(comment) > 5000:
+        raise RuleBroken(_("A comment is text of at most 5000 characters."), field="comment")
+    return comment
+
+
 @router.get(
     "/reports",
     response={200: list[ReportOut], **ERRORS},
@@ -221,13 +237,12 @@ def report_update(request: HttpRequest, report_id: int, payload: ReportPatch):
     "/reports/{report_id}/submit",
     response={200: ReportOut, **ERRORS},
     summary="Submit a draft or returned report to the network (city coordinator)",
+    description='Optional body {"comment": "..."}; an empty body is fine.',
 )
-def report_submit(request: HttpRequest, report_id: int, payload: CommentIn | None = None):
+def report_submit(request: HttpRequest, report_id: int):
     need(request, "reports.submit")
     report = selectors.get_report_for(request.city, report_id)
-    report = services.submit_report(
-        actor=request.user, report=report, comment=payload.comment if payload else ""
-    )
+    report = services.submit_report(actor=request.user, report=report, comment=_comment(request))
     return _report_out(report, network=False)
 
 
@@ -235,13 +250,12 @@ def report_submit(request: HttpRequest, report_id: int, payload: CommentIn | Non
     "/reports/{report_id}/approve",
     response={200: ReportOut, **ERRORS},
     summary="Approve a submitted report: its figures are frozen (network coordinator)",
+    description='Optional body {"comment": "..."}; an empty body is fine.',
 )
-def report_approve(request: HttpRequest, report_id: int, payload: CommentIn | None = None):
+def report_approve(request: HttpRequest, report_id: int):
     need(request, "reports.approve")
     report = selectors.get_report_for_network(report_id)
-    report = services.approve_report(
-        actor=request.user, report=report, comment=payload.comment if payload else ""
-    )
+    report = services.approve_report(actor=request.user, report=report, comment=_comment(request))
     return _report_out(report, network=True)
 
 

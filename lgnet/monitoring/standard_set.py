@@ -1,11 +1,15 @@
 """The network's standard indicators and the fund indicators they feed, as data.
 
-Loaded by the data migration (0002) and by `catalogue.ensure_standard_set()`; later
+Loaded by the data migration (0002) and by the demo seeder (`load`); later
 changes come as new migrations with a new `version`, so a figure is always counted by
 a known definition.
 
 AMIF 2021-2027: the common indicators of Annex VIII of Regulation (EU) 2021/1147,
 specific objective 2 (legal migration, including integration), that apply to LgNet.
+The English names follow the Annex as we know it; they were NOT checked against the Official
+Journal text when this was written (no copy at hand), nor are the O./R. codes (the Annex
+numbers the indicators 1..11 under SO2). Check them before the first fund submission, and
+correct them here and in a new migration. The Italian names are our translations.
 """
 
 AMIF = "AMIF 2021-2027"
