@@ -143,8 +143,14 @@ GOALS = [
 REASONS = {
     "isola": "Inserimento in co-housing e accompagnamento all'autonomia abitativa.",
     "iom": "Corso sui diritti dei lavoratori e orientamento al lavoro.",
+    "oim": "Corso sui diritti dei lavoratori e orientamento al lavoro.",
     "uepe": "Progetto di reinserimento dopo la fine della pena.",
+    "teatro": "Laboratorio teatrale di gruppo.",
+    "cpia": "Test di posizionamento e corso di italiano.",
+    "asl": "Presa in carico sanitaria e visita medica.",
+    "scuol": "Progetto di impegno civico nella scuola.",
 }
+DEFAULT_REASON = "Orientamento e accompagnamento ai servizi del territorio."
 
 
 def _seed_case_work(city, cases, operator, providers, rng, today) -> None:
@@ -216,7 +222,7 @@ def _seed_case_work(city, cases, operator, providers, rng, today) -> None:
             )
         if providers and rng.random() < 0.45:
             partner = rng.choice(providers)
-            key = next((k for k in REASONS if k in partner.name.lower()), "isola")
+            key = next((k for k in REASONS if k in partner.name.lower()), "")
             sent = case.opened_on + timedelta(days=rng.randint(0, min(span, 60)))
             status = rng.choice(
                 [
@@ -230,14 +236,16 @@ def _seed_case_work(city, cases, operator, providers, rng, today) -> None:
             if case.closed_on and status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
                 status = ReferralStatus.COMPLETED
             incoming = key == "uepe" and rng.random() < 0.5
+            pending = incoming and status == ReferralStatus.SENT
             referrals.append(
                 Referral(
                     city=city,
                     direction=Direction.INCOMING if incoming else Direction.OUTGOING,
-                    person=case.person,
-                    case=case,
+                    # An incoming referral not answered yet is not linked to the registry.
+                    person=None if pending else case.person,
+                    case=None if pending else case,
                     organisation=partner,
-                    reason=REASONS[key],
+                    reason=REASONS.get(key, DEFAULT_REASON),
                     proposed_name=case.person.full_name if incoming else "",
                     consent_on=sent,
                     consent_shares=list(Shared.values),
