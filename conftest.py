@@ -143,8 +143,12 @@ def world(db) -> World:
                 city=cw.city,
                 data={"channel": "street", "place": "Piazza", "outcome": "sent_to_desk"},
             )
+        from lgnet.cases.catalogue import ensure_network_catalogue
         from lgnet.cases.models import ServiceType
         from lgnet.cases.services import open_case, record_service
+
+        if not ServiceType.objects.filter(city=None).exists():
+            ensure_network_catalogue()  # a transactional test before this one flushed it
 
         for cw, worker in ((a, users["caseworker"]), (b, users["outsider_caseworker"])):
             cw.case = open_case(actor=worker, person=cw.person, opened_on=date(2024, 3, 1))
