@@ -31,7 +31,11 @@ def list_cases(
     overdue: bool = False,
 ) -> QuerySet[Case]:
     """``overdue``: not closed, with a task or a plan review past its date."""
+    from lgnet.people.selectors import sees_restricted
+
     cases = Case.objects.filter(city=city).select_related("person", "manager")
+    if not sees_restricted():
+        cases = cases.exclude(person__is_restricted=True)
     if status:
         cases = cases.filter(status=status)
     if area:
@@ -57,9 +61,14 @@ def list_cases(
 
 
 def get_case_for(city, case_id: int) -> Case:
-    return get_object_or_404(
+    """A case of the city; a restricted person's case opens only for the city coordinator."""
+    from lgnet.people.selectors import check_not_restricted
+
+    case = get_object_or_404(
         Case.objects.select_related("person", "manager", "city"), city=city, pk=case_id
     )
+    check_not_restricted(case.person)
+    return case
 
 
 def cases_of(person) -> QuerySet[Case]:
@@ -158,7 +167,12 @@ def referrals_for(membership) -> QuerySet[Referral]:
 
 
 def get_referral_for(membership, referral_id: int) -> Referral:
-    return get_object_or_404(referrals_for(membership), pk=referral_id)
+    from lgnet.people.selectors import check_not_restricted
+
+    referral = get_object_or_404(referrals_for(membership), pk=referral_id)
+    if referral.person_id:
+        check_not_restricted(referral.person, membership)
+    return referral
 
 
 def partner_reach(organisation) -> QuerySet:

@@ -537,3 +537,16 @@ def test_a_partners_person_list_holds_its_persons_with_the_birth_year_only(world
     assert "Dialo" in page and "Diallo" not in page
     assert "<td>GN</td>" not in page and "12/03/1990" not in page
     assert "<td>1990</td>" in page
+
+
+def test_a_restricted_persons_case_opens_only_for_the_city_coordinator(world, client, login):
+    with scopes_disabled():
+        person = world.a.person
+        person.is_restricted = True
+        person.save(update_fields=["is_restricted"])
+    url = f"/c/taranto/cases/{world.a.case.pk}/"
+    login(world.user("caseworker"))
+    assert client.get(url).status_code == 403
+    assert world.a.case.number not in client.get("/c/taranto/cases/").content.decode()
+    login(world.user("coordinator"))
+    assert client.get(url).status_code == 200
