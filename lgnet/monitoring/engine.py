@@ -135,6 +135,25 @@ def compute_totals(city, start: date, end: date) -> dict[str, Decimal]:
     return found
 
 
+def stored_totals(city, edition, start: date, end: date) -> dict[str, Decimal]:
+    """The same totals as compute_totals, read from the stored rows of a stored period (exact
+    only right after a refresh: the demo uses it to open its many reports quickly)."""
+    from django.db.models import Sum
+
+    with scopes_disabled():  # one city's aggregate rows
+        rows = (
+            Figure.objects.filter(
+                city=city, edition=edition, period_start=start, period_end=end, action_area=""
+            )
+            .values("indicator__code")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        found = {r["indicator__code"]: r["total"] for r in rows}
+    codes = Indicator.objects.filter(is_active=True).values_list("code", flat=True)
+    return {code: found.get(code, Decimal(0)) for code in codes}
+
+
 def refresh(city, edition) -> int:
     """Recompute and store every figure of a city for an edition; returns the rows written."""
     periods = stored_periods(edition)

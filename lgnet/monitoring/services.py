@@ -63,8 +63,13 @@ def set_target(
     return target
 
 
-def _write_figures(report: PeriodReport) -> None:
-    totals = engine.compute_totals(report.city, report.period_start, report.period_end)
+def _write_figures(report: PeriodReport, *, from_stored: bool = False) -> None:
+    if from_stored:  # the demo, right after a refresh
+        totals = engine.stored_totals(
+            report.city, report.edition, report.period_start, report.period_end
+        )
+    else:
+        totals = engine.compute_totals(report.city, report.period_start, report.period_end)
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=totals)}
     report.figures.all().delete()
     ReportFigure.objects.bulk_create(
@@ -77,7 +82,15 @@ def _write_figures(report: PeriodReport) -> None:
 
 @_in_city_scope
 @transaction.atomic
-def open_report(*, actor, city: City, edition: Edition, period_start: date, period_end: date):
+def open_report(
+    *,
+    actor,
+    city: City,
+    edition: Edition,
+    period_start: date,
+    period_end: date,
+    from_stored: bool = False,
+):
     """A city coordinator opens a report for a period of an edition the city belongs to;
     a period already approved gets its next version."""
     if not Participation.objects.filter(edition=edition, city=city).exists():
@@ -113,7 +126,7 @@ def open_report(*, actor, city: City, edition: Edition, period_start: date, peri
             )
     except IntegrityError as error:
         raise RuleBroken(_("A report for this period is already open."), status=409) from error
-    _write_figures(report)
+    _write_figures(report, from_stored=from_stored)
     if (period_start, period_end) not in engine.standard_periods(edition):
         # A new period: this city's rows now, the other cities' through the task.
         engine.refresh(city, edition)
@@ -144,12 +157,14 @@ def _lock(report: PeriodReport) -> PeriodReport:
 
 @_in_city_scope
 @transaction.atomic
-def submit_report(*, actor, report: PeriodReport, comment: str = "") -> PeriodReport:
+def submit_report(
+    *, actor, report: PeriodReport, comment: str = "", from_stored: bool = False
+) -> PeriodReport:
     """The city coordinator submits a draft or returned report; its figures are recounted."""
     report = _lock(report)
     if not report.is_editable:
         raise RuleBroken(_("Only a draft or returned report can be submitted."), status=409)
-    _write_figures(report)
+    _write_figures(report, from_stored=from_stored)
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
     report.save(update_fields=["status", "submitted_at", "updated_at"])
