@@ -113,3 +113,13 @@ def connect() -> None:
     timeline.register(_timeline)
     services.register_merge_mover(move_to_survivor)
     network_panels.register_city_figures(_city_figures)
+
+    from django.apps import apps
+
+    if apps.is_installed("lgnet.privacy"):
+        # The art. 15 export lists the person's placements, requests, rent supports and
+        # milestones; erasure empties their free text.
+        from lgnet.privacy import erasure, sections
+
+        sections.register(sections.app_sections("housing", title="Housing"))
+        erasure.register(erasure.free_text_of("housing"))
