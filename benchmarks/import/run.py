@@ -31,29 +31,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_URL = "postgres://postgres@127.0.0.1:5432/lgnet_bench_import"
-GIVEN = [
-    "Mohamed",
-    "Fatima",
-    "Amadou",
-    "Aisha",
-    "Ibrahim",
-    "Mariam",
-    "Oleksandr",
-    "Olena",
-    "Rahim",
-    "Nadia",
-    "Samuel",
-    "Grace",
-    "Youssef",
-    "Khadija",
-    "Ahmed",
-    "Joy",
-]
 FAMILY = [
     "Diallo",
     "Traoré",
@@ -72,7 +55,6 @@ FAMILY = [
     "Osei",
     "Camara",
 ]
-ISTAT = {"bench": "999991", "benchq": "999992", "benchcopy": "999993"}
 NATIONS = ["NG", "GN", "ML", "SN", "MA", "TN", "BD", "PK", "UA", "GH", "SY", "AF"]
 
 
@@ -160,8 +142,8 @@ def _write_csv(path: Path, rows: int, seed: int = 1) -> None:
             out.writerow(
                 [
                     f"B{i:07d}",
-                    f"{rnd.choice(GIVEN)} {i}",
-                    rnd.choice(FAMILY),
+                    _name(i, 1),
+                    f"{rnd.choice(FAMILY)} {_name(i, 99991)}",
                     rnd.choice("FM"),
                     born,
                     rnd.choice(NATIONS),
@@ -171,13 +153,18 @@ def _write_csv(path: Path, rows: int, seed: int = 1) -> None:
             )
 
 
+def _istat(slug: str) -> str:
+    return f"9{zlib.crc32(slug.encode()) % 100000:05d}"
+
+
 def _city(slug: str):
     from lgnet.accounts.models import Membership, User
     from lgnet.accounts.roles import Role
     from lgnet.network.models import City
 
     city, _ = City.objects.get_or_create(
-        slug=slug, defaults={"name": slug.title(), "istat_code": ISTAT[slug], "region": "X"}
+        slug=slug,
+        defaults={"name": slug.title(), "istat_code": _istat(slug), "region": "X"},
     )
     user, _ = User.objects.get_or_create(username=f"{slug}.coordinatore")
     Membership.objects.get_or_create(user=user, city=city, role=Role.CITY_COORDINATOR)
@@ -231,14 +218,15 @@ def _import(path: Path, slug: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _copy(path: Path) -> float:
+def _copy(path: Path, slug: str) -> float:
     """The same rows, parsed by the database itself: COPY into people_person."""
     from django.db import connection
     from django.utils import timezone
 
+    from lgnet.people import linkage
     from lgnet.people.matching import keys_for, normalised_name
 
-    city, _user = _city("benchcopy")
+    city, _user = _city(slug)
     now = timezone.now().isoformat()
     buffer = io.StringIO()
     out = csv.writer(buffer)
@@ -270,19 +258,33 @@ def _copy(path: Path) -> float:
                     normalised_name(given, family),
                     "{" + ",".join(keys_for(given, family, birth_year=int(y))) + "}",
                     y,
+                    linkage.cf_key(""),
+                    linkage.bloom(given, family, int(y)),
+                    "",
+                    "{}",
+                    "",
+                    "unknown",
+                    "",
+                    "",
+                    "{}",
+                    "",
+                    "",
+                    "f",
                 ]
             )
     data = buffer.getvalue()
     columns = (
         "city_id, created_at, updated_at, external_id, given_names, family_names, sex, "
         "birth_date, birth_date_precision, nationalities, languages, phone, name_search, "
-        "match_keys, birth_year"
+        "match_keys, birth_year, linkage_cf, linkage_bloom, original_script_name, aliases, "
+        "codice_fiscale, legal_status, permit_number, dwelling, vulnerabilities, "
+        "privacy_notice_language, privacy_notice_channel, is_restricted"
     )
     started = time.perf_counter()
     with (
         connection.cursor() as cursor,
         cursor.copy(
-            f"COPY people_person ({columns}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608
+            f"COPY people_person ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"  # noqa: S608
         ) as copy,
     ):
         copy.write(data)
@@ -309,11 +311,14 @@ def main() -> None:
             whole = work / "whole.csv"
             _write_csv(quarter, args.rows // 4)
             _write_csv(whole, args.rows)
-            _city("benchq")
-            _city("bench")
-            small = _import(quarter, "benchq")
-            big = _import(whole, "bench")
-            copy_seconds = _copy(whole)
+            run = f"{os.getpid()}"  # new cities each run: nothing of an earlier run is reused
+            _city(f"benchq{run}")
+            _city(f"bench{run}")
+            small = _import(quarter, f"benchq{run}")
+            print("quarter:", small, flush=True)
+            big = _import(whole, f"bench{run}")
+            print("whole:", big, flush=True)
+            copy_seconds = _copy(whole, f"benchcopy{run}")
         results.update(
             importer_seconds=round(big["seconds"], 2),
             importer_rows_per_s=round(args.rows / big["seconds"]),

@@ -63,7 +63,10 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[list]:
     except csv.Error:
         delimiter = ","
     try:
-        yield from csv.reader(text, delimiter=delimiter)
+        # NUL bytes (a binary file named .csv) would stop the csv module: drop them.
+        yield from csv.reader((line.replace("\x00", "") for line in text), delimiter=delimiter)
+    except csv.Error as error:
+        raise RuleBroken(_("The file cannot be read as CSV: %(e)s") % {"e": error}) from error
     finally:
         text.detach()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -41,7 +42,8 @@ from lgnet.people.choices import (
 from lgnet.people.models import Person
 
 BATCH = 500
-IN_FILE_WINDOW = 50  # earlier rows compared per shared name key, at most
+IN_FILE_WINDOW = 50  # earlier rows remembered per name key, at most
+IN_FILE_SCORED = 20  # earlier rows scored in full per row, at most
 
 SEX_WORDS = {"femmina": "F", "donna": "F", "maschio": "M", "uomo": "M", "altro": "X"}
 
@@ -298,9 +300,10 @@ class PersonsKind(Kind):
             person.family_names,
             birth_year=person.birth_year,
         )
-        rows = {n for k in (*pairs, *singles) for n in state["keys"].get(k, ())}
+        # The earlier rows sharing the most name keys, as the registry's blocking does.
+        shared = Counter(n for k in (*pairs, *singles) for n in state["keys"].get(k, ()))
         in_file = []
-        for other in sorted(rows):
+        for other, _count in shared.most_common(IN_FILE_SCORED):
             match = matching.score(query, state["candidates"][other])
             if match.score >= matching.LIKELY:
                 in_file.append(

@@ -358,3 +358,8 @@ def test_placements_and_enrolments_through_their_apps_services(world):
     apply(world, upload(world, enrol.rsplit("\n", 2)[0] + "\n", kind="enrolments"))
     with scopes_disabled():
         assert Enrolment.objects.filter(person=person, activity=world.a.activity).exists()
+
+
+def test_a_binary_file_named_csv_is_refused_not_crashed(world):
+    report = check(world, upload(world, b"\x00\x01\x02given_names\x00\n\x00\xff" * 50))
+    assert report.status == ImportStatus.INVALID
