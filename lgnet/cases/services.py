@@ -663,18 +663,22 @@ def record_partner_service(
 PERMIT_NOTICE_DAYS = 60
 
 
-def _review_task(review: PlanReview) -> None:
-    Task.objects.get_or_create(
-        city=review.city,
+def _review_task_for(review: PlanReview) -> Task:
+    return Task(
+        city_id=review.city_id,
         key=f"review:{review.pk}",
-        defaults={
-            "title": _("Review the plan of case %(n)s") % {"n": review.case.number},
-            "kind": TaskKind.REVIEW,
-            "due_on": review.due_on,
-            "assignee_id": review.case.manager_id,
-            "case": review.case,
-        },
+        title=_("Review the plan of case %(n)s") % {"n": review.case.number},
+        kind=TaskKind.REVIEW,
+        due_on=review.due_on,
+        assignee_id=review.case.manager_id,
+        case=review.case,
     )
+
+
+def _review_task(review: PlanReview) -> None:
+    task = _review_task_for(review)
+    if not Task.objects.filter(city_id=review.city_id, key=task.key).exists():
+        task.save()
 
 
 @transaction.atomic
@@ -714,12 +718,13 @@ def complete_task(*, actor: Any, task: Task) -> Task:
 @transaction.atomic
 def make_automatic_tasks(city, *, today: date | None = None) -> int:
     """Tasks nobody has to remember: a permit that expires within 60 days (for the manager of
-    the person's open case) and every pending plan review. Safe to run again: made once."""
+    the person's open case) and every pending plan review. Safe to run again: each is made
+    once (its key). A few queries per city, whatever the number of cases."""
     from datetime import timedelta
 
     today = today or timezone.localdate()
-    made = 0
-    open_cases = (
+    wanted: list[Task] = []
+    expiring = (
         Case.objects.filter(
             city=city,
             person__permit_expiry__isnull=False,
@@ -729,28 +734,32 @@ def make_automatic_tasks(city, *, today: date | None = None) -> int:
         .not_closed()
         .select_related("person")
     )
-    for case in open_cases:
+    for case in expiring:
         expiry = case.person.permit_expiry
-        _task, created = Task.objects.get_or_create(
-            city=city,
-            key=f"permit:{case.person_id}:{expiry.isoformat()}",
-            defaults={
-                "title": _("Residence permit expires on %(d)s (case %(n)s)")
+        wanted.append(
+            Task(
+                city=city,
+                key=f"permit:{case.person_id}:{expiry.isoformat()}",
+                title=_("Residence permit expires on %(d)s (case %(n)s)")
                 % {"d": expiry.strftime("%d/%m/%Y"), "n": case.number},
-                "kind": TaskKind.PERMIT,
-                "due_on": max(today, expiry - timedelta(days=30)),
-                "assignee_id": case.manager_id,
-                "case": case,
-            },
+                kind=TaskKind.PERMIT,
+                due_on=max(today, expiry - timedelta(days=30)),
+                assignee_id=case.manager_id,
+                case=case,
+            )
         )
-        made += created
-    for review in PlanReview.objects.filter(
+    pending = PlanReview.objects.filter(
         city=city, held_on__isnull=True, case__status__in=[Status.OPEN, Status.ACTIVE]
-    ).select_related("case"):
-        before = Task.objects.filter(city=city, key=f"review:{review.pk}").exists()
-        _review_task(review)
-        made += not before
-    return made
+    ).select_related("case")
+    wanted.extend(_review_task_for(review) for review in pending)
+    existing = set(
+        Task.objects.filter(city=city, key__in=[t.key for t in wanted]).values_list(
+            "key", flat=True
+        )
+    )
+    fresh = [t for t in wanted if t.key not in existing]
+    Task.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
+    return len(fresh)
 
 
 # --- Attachments ---------------------------------------------------------------------------

@@ -65,6 +65,7 @@ def seed_monitoring(scale: int = 1) -> None:
     for edition in editions:
         for participation in edition.participations.all():
             engine.refresh(participation.city, edition)
+    engine.refresh_network_counts(editions)
     if PeriodReport.objects.exists():
         return  # idempotent: the reports were made on the first run
     for edition in editions:

@@ -186,4 +186,15 @@ def refresh_city(city, editions=None) -> int:
     """Every edition the city takes part in (or the given ones)."""
     if editions is None:
         editions = [p.edition for p in city.participations.select_related("edition")]
-    return sum(refresh(city, edition) for edition in editions)
+    written = sum(refresh(city, edition) for edition in editions)
+    refresh_network_counts(editions)
+    return written
+
+
+def refresh_network_counts(editions) -> None:
+    """The unique-person count across each edition's cities, stored beside the figures."""
+    from lgnet.people.linkage import refresh_network_count
+
+    with scopes_disabled():
+        for edition in editions:
+            refresh_network_count(edition)

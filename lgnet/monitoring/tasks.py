@@ -31,9 +31,11 @@ def refresh_edition_figures(edition_id: int) -> int:
     edition = Edition.objects.filter(pk=edition_id).first()
     if edition is None:
         return 0
-    return sum(
+    written = sum(
         engine.refresh(p.city, edition) for p in edition.participations.select_related("city")
     )
+    engine.refresh_network_counts([edition])
+    return written
 
 
 def _enqueue(task_fn, value: int) -> None:

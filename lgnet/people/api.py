@@ -220,11 +220,15 @@ class ContactPatch(Schema):
 
 
 class UniquePersonsOut(Schema):
+    """Stored with the figures; a value under the disclosure threshold comes back as null,
+    and every value is null until the first count (computed_at null)."""
+
     edition: str
-    cities: int
-    records: int
-    unique_persons: int
-    in_several_cities: int
+    cities: int | None
+    records: int | None
+    unique_persons: int | None
+    in_several_cities: int | None
+    computed_at: datetime | None
 
 
 def _plain(data: dict) -> dict:
@@ -447,11 +451,11 @@ def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch)
 def unique_persons(request: HttpRequest, edition: str = Query(..., max_length=20)):
     need(request, "network.view")
     from lgnet.people import linkage
+    from lgnet.people.models import NetworkCount
 
     chosen = network_selectors.get_edition(edition)
-    cities = [p.city_id for p in chosen.participations.all()]
-    counts = linkage.count_unique(selectors.network_linkage_rows(cities))
-    return {"edition": chosen.code, "cities": len(cities), **counts}
+    counts = linkage.published(NetworkCount.objects.filter(edition=chosen).first())
+    return {"edition": chosen.code, **counts}
 
 
 class AccessOut(Schema):

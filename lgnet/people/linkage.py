@@ -103,3 +103,53 @@ def count_unique(rows: list[tuple[int, str, str]]) -> dict:
         "unique_persons": len(clusters),
         "in_several_cities": sum(1 for cities in clusters.values() if len(cities) > 1),
     }
+
+
+def refresh_network_count(edition):
+    """Count the edition's unique persons from the cities' pseudonymous keys and store the
+    figures (a background task or a command calls this; pages only read the stored row)."""
+    from django.utils import timezone
+
+    from lgnet.people.models import NetworkCount
+    from lgnet.people.selectors import network_linkage_rows
+
+    cities = list(edition.participations.values_list("city_id", flat=True))
+    counts = count_unique(network_linkage_rows(cities))
+    row, _created = NetworkCount.objects.update_or_create(
+        edition=edition,
+        defaults={
+            "cities": len(cities),
+            "records": counts["records"],
+            "unique_persons": counts["unique_persons"],
+            "in_several_cities": counts["in_several_cities"],
+            "computed_at": timezone.now(),
+        },
+    )
+    return row
+
+
+def published(row) -> dict:
+    """The stored count as the network may see it: a figure from 1 to the disclosure
+    threshold minus one is shown as suppressed, like every other network figure."""
+    from django.conf import settings
+
+    threshold = getattr(settings, "LGNET_DISCLOSURE_THRESHOLD", 5)
+
+    def safe(value: int):
+        return None if 0 < value < threshold else value
+
+    if row is None:
+        return {
+            "computed_at": None,
+            "records": None,
+            "unique_persons": None,
+            "in_several_cities": None,
+            "cities": None,
+        }
+    return {
+        "computed_at": row.computed_at,
+        "cities": row.cities,
+        "records": safe(row.records),
+        "unique_persons": safe(row.unique_persons),
+        "in_several_cities": safe(row.in_several_cities),
+    }

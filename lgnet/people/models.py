@@ -357,3 +357,24 @@ class Merge(CityOwned):
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.survivor_id}"
+
+
+class NetworkCount(models.Model):
+    """The unique-person count of an edition across its cities, computed in the background
+    from pseudonymous keys and stored: the network's pages read this row, never the
+    registry (see decision 0009: network pages read aggregates only)."""
+
+    edition = models.OneToOneField(
+        "network.Edition", on_delete=models.CASCADE, related_name="network_count"
+    )
+    cities = models.PositiveIntegerField(default=0)
+    records = models.PositiveIntegerField(default=0)
+    unique_persons = models.PositiveIntegerField(default=0)
+    in_several_cities = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("network count")
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}: {self.unique_persons}"

@@ -1,12 +1,14 @@
 """The network home's count of unique people, from pseudonymous keys only."""
 
 from lgnet.network.panels import NetworkPanel
-from lgnet.people import linkage, selectors
+from lgnet.people import linkage
 
 
 def _context(request, edition):
-    cities = [p.city_id for p in edition.participations.all()]
-    return {"unique": linkage.count_unique(selectors.network_linkage_rows(cities))}
+    """The stored count only: this page never reads the registry."""
+    from lgnet.people.models import NetworkCount
+
+    return {"unique": linkage.published(NetworkCount.objects.filter(edition=edition).first())}
 
 
 def city_figures(request) -> list[tuple]:

@@ -310,17 +310,31 @@ def test_linkage_keys_change_with_the_network_secret(settings):
     assert "RSSMRA" not in first
 
 
-def test_network_coordinator_gets_counts_only(client, world, bearer):
-    body = api(
-        client, "get", "/api/v1/network/unique-persons?edition=LGNET2", bearer("network")
-    ).json()
-    assert body == {
-        "edition": "LGNET2",
-        "cities": 2,
-        "records": 4,
-        "unique_persons": 2,
-        "in_several_cities": 2,
-    }
+def test_network_coordinator_gets_stored_counts_under_disclosure_control(
+    client, world, bearer, login, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = "/api/v1/network/unique-persons?edition=LGNET2"
+    headers = bearer("network")
+    before = api(client, "get", url, headers).json()
+    assert before["computed_at"] is None and before["unique_persons"] is None
+    with scopes_disabled():
+        linkage.refresh_network_count(world.edition)
+    # Four records, two people, both in two cities: every figure is under the threshold.
+    body = api(client, "get", url, headers).json()
+    assert body["records"] is None and body["unique_persons"] is None
+    settings.LGNET_DISCLOSURE_THRESHOLD = 1
+    body = api(client, "get", url, headers).json()
+    assert (body["cities"], body["records"], body["unique_persons"]) == (2, 4, 2)
+    assert body["in_several_cities"] == 2
+    # The network's pages read the stored row, never the registry.
+    login(world.user("network"))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/rete/").status_code == 200
+        assert api(client, "get", url, {}).status_code == 200
+    assert not [q["sql"] for q in ctx if "people_person" in q["sql"]]
 
 
 def test_intake_page_warns_about_a_likely_duplicate_and_needs_confirmation(client, world, login):

@@ -1,3 +1,5 @@
+import time
+
 import pghistory
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -27,8 +29,11 @@ class Command(BaseCommand):
         # The demo spans every city, so it runs outside any tenant scope.
         with scopes_disabled(), pghistory.context(command="seed_demo"), transaction.atomic():
             for seeder in demo.seeders():
-                self.stdout.write(f"  {seeder.name}…")
+                self.stdout.write(f"  {seeder.name}…", ending="")
+                self.stdout.flush()
+                started = time.monotonic()
                 seeder.run(scale)
+                self.stdout.write(f" {time.monotonic() - started:.1f} s")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(
             "Demo logins (password demo-lgnet): rete; <city>.coordinatore, <city>.operatore, "

@@ -32,4 +32,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{participation.edition.code} {participation.city.slug}: {written} rows"
             )
+        editions = {p.edition_id: p.edition for p in pairs}
+        engine.refresh_network_counts(editions.values())
         self.stdout.write(self.style.SUCCESS(f"{total} figure rows written"))
