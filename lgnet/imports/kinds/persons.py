@@ -215,7 +215,6 @@ class PersonsKind(Kind):
             row_person={},
             keys={},
             candidates={},
-            created=[],
         )
 
     def write(self, ctx: Context, number: int, values: dict, key: str) -> Outcome:
@@ -349,7 +348,9 @@ class PersonsKind(Kind):
             )
             for p in persons
         )
-        ctx.state["created"].extend(pending)
+        # Keep ids only: memory stays small as the file grows.
+        for number, _key, person in pending:
+            ctx.state["row_person"][number] = person.pk
         ctx.state["pending"] = []
 
     def target_id(self, ctx: Context, target) -> int | None:
@@ -360,4 +361,4 @@ class PersonsKind(Kind):
         if what == "person":
             return value
         person = ctx.state["row_person"].get(value)
-        return person.pk if person is not None else None
+        return getattr(person, "pk", person)
