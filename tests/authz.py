@@ -127,7 +127,7 @@ UI: dict[str, Spec] = {
     ),
     "cases:referral_withdraw": Spec("referrals.send", method="post", obj="referral"),
     "cases:referral_revoke": Spec("referrals.send", method="post", obj="referral"),
-    "cases:referral_service": Spec("referrals.respond", method="post", obj="referral"),
+    "cases:referral_service": Spec("services.record", method="post", obj="referral"),
     # housing
     "housing:home": Spec("housing.view"),
     "housing:facility_create": Spec("housing.manage"),

@@ -250,17 +250,17 @@ def referral_revoke(request: HttpRequest, city_slug: str, pk: int) -> HttpRespon
 
 
 @require_POST
-@requires("referrals.respond")
+@requires("services.record")
 def referral_service(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
-    """The partner records a service it gave to the person referred."""
-    if not request.membership.can("services.record"):
-        raise PermissionDenied
+    """The partner records a service it gave to the person referred (the comune records its
+    own services on the case page)."""
+    referral = selectors.get_referral_for(request.membership, pk)
+    back = redirect("cases:referral_detail", city_slug=request.city.slug, pk=referral.pk)
     form = PartnerServiceForm(request.POST, service_types=services.service_types_for(request.city))
     if not form.is_valid():
         messages.error(request, _("Choose a service, a date and a quantity."))
-        return redirect("cases:referral_detail", city_slug=request.city.slug, pk=pk)
-
-    def record(referral):
+        return back
+    try:
         services.record_partner_service(
             actor=request.user,
             membership=request.membership,
@@ -271,5 +271,6 @@ def referral_service(request: HttpRequest, city_slug: str, pk: int) -> HttpRespo
             notes=form.cleaned_data["notes"],
         )
         messages.success(request, _("Service recorded."))
-
-    return _answer(request, pk, record)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    return back
