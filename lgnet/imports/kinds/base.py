@@ -221,6 +221,8 @@ class Kind:
         errors: list[RowError] = []
         for index, column in mapping.items():
             raw = cells[index] if index < len(cells) else ""
+            if raw == "":  # an empty cell is a value not given: the record's default applies
+                continue
             try:
                 values[column.name] = column.parse(raw)
             except CellError as error:

@@ -251,7 +251,8 @@ def test_xlsx_and_ods_files(world):
 def test_cases_and_services_through_their_services(world):
     apply(world, upload(world, EN_HEADER + "C1,Joy,Okafor,F,1990,NG,en\n"))
     cases = "numero,persona,data_apertura,aree\nK1,C1,01/02/2024,housing\nK2,nobody,,\n"
-    report = check(world, upload(world, cases, kind="cases"))
+    with translation.override("en"):
+        report = check(world, upload(world, cases, kind="cases"))
     assert report.errors == [
         {"row": 3, "column": "person", "message": "No person with this external id."}
     ]
@@ -363,3 +364,10 @@ def test_placements_and_enrolments_through_their_apps_services(world):
 def test_a_binary_file_named_csv_is_refused_not_crashed(world):
     report = check(world, upload(world, b"\x00\x01\x02given_names\x00\n\x00\xff" * 50))
     assert report.status == ImportStatus.INVALID
+
+
+def test_an_empty_cell_takes_the_records_default(world):
+    text = "given_names,family_names,sex,birth_date,legal_status,dwelling\nEla,Bun,F,1990,,\n"
+    done = apply(world, upload(world, text))
+    assert done.status == ImportStatus.APPLIED
+    assert persons_of(world).get(family_names="Bun").legal_status == "unknown"
