@@ -24,6 +24,9 @@ class Spec:
     body_refers_to_city: bool = False  # the body names an object of city A
     query: str = ""  # query string the operation needs
     expect_conflict: bool = False  # allowed, but the state of the sample object refuses (409)
+    # Allowed roles that the sample object's side refuses, as (actor, status): the comune may
+    # answer incoming referrals only, and the world's referral is outgoing.
+    refused_for: tuple = ()
 
 
 READ_PERSONS = "people.view|people.view_minimal|people.view_referred"
@@ -308,7 +311,7 @@ API: dict[tuple[str, str], Spec] = {
         },
     ),
     ("post", "/api/v1/persons/match"): Spec(
-        READ_PERSONS,
+        "people.view|people.view_minimal",  # never a partner: it would probe the registry
         body=lambda w: {
             "given_names": "Muhammad",
             "family_names": "Diallo",
@@ -405,12 +408,18 @@ API: dict[tuple[str, str], Spec] = {
     ("patch", "/api/v1/referrals/{referral_id}"): Spec(
         "referrals.send", obj="referral", body=lambda w: {"reason": "Motivo aggiornato"}
     ),
-    # Outgoing: the partner answers; the comune's own attempt is refused (403).
+    # Outgoing: the partner answers; the comune answers only incoming ones (403 here).
     ("post", "/api/v1/referrals/{referral_id}/accept"): Spec(
-        "referrals.respond", obj="referral", body=lambda w: {}
+        "referrals.respond|referrals.send",
+        obj="referral",
+        body=lambda w: {},
+        refused_for=(("coordinator", 403), ("caseworker", 403)),
     ),
     ("post", "/api/v1/referrals/{referral_id}/reject"): Spec(
-        "referrals.respond", obj="referral", body=lambda w: {"reason": "Nessun posto"}
+        "referrals.respond|referrals.send",
+        obj="referral",
+        body=lambda w: {"reason": "Nessun posto"},
+        refused_for=(("coordinator", 403), ("caseworker", 403)),
     ),
     ("post", "/api/v1/referrals/{referral_id}/complete"): Spec(
         "referrals.respond|referrals.send",

@@ -199,7 +199,8 @@ def test_a_token_for_a_user_with_two_roles_in_one_city_carries_the_strongest(
 def test_the_city_home_shows_the_registry_and_case_figures(client, world, login):
     login(world.user("caseworker"))
     page = client.get("/c/taranto/")
-    assert [value for value, _label in page.context["figures"]] == [2, 1, 1, 1]
+    # The registry's and the cases' figures come first; housing and activities add theirs.
+    assert [value for value, _label in page.context["figures"]][:4] == [2, 1, 1, 1]
     client.logout()
     login(world.user("partner"))
     assert client.get("/c/taranto/").context["figures"] == []
