@@ -11,7 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from lgnet.cases import selectors, services
 from lgnet.cases.models import ActionArea, Direction, Outcome, ReferralStatus, Shared
 from lgnet.cases.models import Status as CaseStatus
-from lgnet.core.api import ErrorOut, need
+from lgnet.core.api import ErrorOut, Shaped, need
 from lgnet.network import selectors as network_selectors
 from lgnet.people import selectors as people_selectors
 
@@ -358,23 +358,7 @@ def referral_list(
         referrals = referrals.filter(status=status.value)
     if direction:
         referrals = referrals.filter(direction=direction.value)
-    return _Shaped(request, referrals, referral_out)
-
-
-class _Shaped:
-    """Pagination slices the queryset first; then each item is shaped for the caller."""
-
-    def __init__(self, request, queryset, shape):
-        self.request, self.queryset, self.shape = request, queryset, shape
-
-    def __getitem__(self, item):
-        return [self.shape(self.request, r) for r in self.queryset[item]]
-
-    def count(self):
-        return self.queryset.count()
-
-    def __len__(self):
-        return self.count()
+    return Shaped(request, referrals, referral_out)
 
 
 @router.post("/referrals", response={201: ReferralOut, **ERRORS}, tags=["referrals"])

@@ -61,6 +61,23 @@ def patch_field(**constraints: Any) -> Any:
     return Field(None, json_schema_extra=_no_default, **constraints)
 
 
+class Shaped:
+    """A queryset that pagination slices first; each item of the page is then shaped for
+    the caller (``shape(request, obj) -> dict``), so a role sees only its own fields."""
+
+    def __init__(self, request, queryset, shape):
+        self.request, self.queryset, self.shape = request, queryset, shape
+
+    def __getitem__(self, item):
+        return [self.shape(self.request, obj) for obj in self.queryset[item]]
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+
 def need(request: HttpRequest, capability: str) -> None:
     """403 unless the caller's membership holds the capability."""
     from lgnet.accounts.roles import ALL_CAPABILITIES

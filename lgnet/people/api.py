@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from lgnet.core.api import ErrorOut, need, patch_field
+from lgnet.core.api import ErrorOut, Shaped, need, patch_field
 from lgnet.core.exceptions import RuleBroken
 from lgnet.network import selectors as network_selectors
 from lgnet.people import matching, selectors, services
@@ -294,24 +294,8 @@ def person_list(
         by_codice_fiscale=not partner,
         among=selectors.persons_for_partner(request.membership) if partner else None,
     )
-    return _LazyPersons(request, persons)
-
-
-class _LazyPersons:
-    """Pagination slices the queryset first, then each page is shaped by role."""
-
-    def __init__(self, request, queryset):
-        self.request, self.queryset = request, queryset
-
-    def __getitem__(self, item):
-        shape = partner_out if _partner_only(self.request) else person_out
-        return [shape(self.request, p) for p in self.queryset.select_related("city")[item]]
-
-    def count(self):
-        return self.queryset.count()
-
-    def __len__(self):
-        return self.count()
+    shape = partner_out if partner else person_out
+    return Shaped(request, persons.select_related("city"), shape)
 
 
 @router.post("/persons", response={201: PersonOut, **ERRORS}, summary="Register a person")
