@@ -15,6 +15,12 @@ CITY_A = {"coordinator", "caseworker", "outreach", "partner", "auditor"}
 CITY_B = {"outsider", "outsider_caseworker"}
 
 
+@pytest.fixture
+def world(module_world, db):
+    """The matrix only reads the world: build it once for the module (see conftest)."""
+    return module_world
+
+
 def _can(actor: str, need: str) -> bool:
     return any(cap in capabilities_of(ACTORS[actor][0]) for cap in need.split("|"))
 

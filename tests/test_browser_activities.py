@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from tests.browser_support import BROWSER_LOCALE, TIMEOUT_MS, login, path_of
 
@@ -131,8 +132,8 @@ def test_course_planned_enrolled_and_kept_on_a_phone(demo, live_server, page, br
             row = iom.locator(f"[data-testid=register-row][data-person='{person_id}']")
             with iom.expect_response(lambda r: "/mark/" in r.url and r.status == 200):
                 row.locator(f"[data-testid=mark-{status}]").tap()
-            saved = iom.locator(f"[data-testid=register-row][data-person='{person_id}']")
-            assert saved.get_attribute("data-status") == status
+            # The page marks the row once the answer is read: wait for it, not for the wire.
+            expect(row).to_have_attribute("data-status", status)
         iom.screenshot(path=REGISTER_SHOT, full_page=True)
 
         iom.reload()
