@@ -36,6 +36,7 @@ from lgnet.activities.models import (
     EnrolmentStatus,
     Session,
 )
+from lgnet.people.selectors import check_not_restricted, sees_restricted
 
 
 def can_read(membership) -> bool:
@@ -168,6 +169,12 @@ def with_figures(enrolments: QuerySet[Enrolment], today: date | None = None) -> 
     )
 
 
+def _enrolments(membership) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(
+        city_id=membership.city_id, activity__in=_visible(membership, Activity.objects.all())
+    ).select_related("activity", "activity__city", "person")
+
+
 def list_enrolments(
     membership,
     *,
@@ -176,9 +183,11 @@ def list_enrolments(
     status: str = "",
     today: date | None = None,
 ) -> QuerySet[Enrolment]:
-    enrolments = Enrolment.objects.filter(
-        city_id=membership.city_id, activity__in=_visible(membership, Activity.objects.all())
-    ).select_related("activity", "activity__city", "person")
+    """A restricted person's enrolments are left out for all but the city coordinator
+    (art. 18, decision 0012); the activity's counts still hold their places."""
+    enrolments = _enrolments(membership)
+    if not sees_restricted(membership):
+        enrolments = enrolments.exclude(person__is_restricted=True)
     if activity is not None:
         enrolments = enrolments.filter(activity=activity)
     if person is not None:
@@ -191,7 +200,11 @@ def list_enrolments(
 
 
 def get_enrolment_for(membership, enrolment_id: int) -> Enrolment:
-    return get_object_or_404(list_enrolments(membership), pk=enrolment_id)
+    """404 outside the membership's reach; 403 for a restricted person's enrolment (and so
+    its certificate) unless the membership is the city coordinator's."""
+    enrolment = get_object_or_404(with_figures(_enrolments(membership)), pk=enrolment_id)
+    check_not_restricted(enrolment.person, membership)
+    return enrolment
 
 
 def waiting_list(activity: Activity) -> QuerySet[Enrolment]:
@@ -201,11 +214,13 @@ def waiting_list(activity: Activity) -> QuerySet[Enrolment]:
     ).order_by("created_at", "id")
 
 
-def register_of(session: Session) -> list[tuple[Enrolment, Attendance | None]]:
+def register_of(session: Session, membership=None) -> list[tuple[Enrolment, Attendance | None]]:
     """The session's register: each person on it with their mark, in two queries.
 
     Whoever is enrolled (or completed) appears, plus anyone marked in this session who
-    has since left, so an old register keeps its marks.
+    has since left, so an old register keeps its marks. A restricted person's row is left
+    out (nobody marks them) unless the viewer is the city coordinator (art. 18).
+    ``membership``: the viewer; by default the request's (people.selectors).
     """
     marks = {
         a.enrolment_id: a for a in Attendance.objects.filter(city=session.city, session=session)
@@ -216,6 +231,8 @@ def register_of(session: Session) -> list[tuple[Enrolment, Attendance | None]]:
         .select_related("person")
         .order_by("person__family_names", "person__given_names", "id")
     )
+    if not sees_restricted(membership):
+        enrolments = enrolments.exclude(person__is_restricted=True)
     return [(e, marks.get(e.pk)) for e in enrolments]
 
 
@@ -266,6 +283,8 @@ def list_language_certificates(city, *, person=None) -> QuerySet:
     from lgnet.activities.models import LanguageCertificate
 
     certificates = LanguageCertificate.objects.filter(city=city)
+    if not sees_restricted():
+        certificates = certificates.exclude(person__is_restricted=True)
     if person is not None:
         certificates = certificates.filter(person=person)
     return certificates.order_by("-issued_on", "-id")

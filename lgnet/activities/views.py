@@ -284,7 +284,7 @@ def _register_context(request: HttpRequest, session) -> dict:
     return {
         "session": session,
         "activity": session.activity,
-        "rows": selectors.register_of(session),
+        "rows": selectors.register_of(session, request.membership),
         "statuses": AttendanceStatus.choices,
         "can_mark": request.membership.can("activities.record")
         and not session.is_cancelled
@@ -307,7 +307,7 @@ def mark(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     form = MarkForm(request.POST)
     error = ""
     enrolment_id = parse_id(request.POST.get("enrolment"))
-    rows = {e.pk: (e, m) for e, m in selectors.register_of(session)}
+    rows = {e.pk: (e, m) for e, m in selectors.register_of(session, request.membership)}
     if enrolment_id not in rows:
         return HttpResponse(_("This person is not on the register."), status=400)
     enrolment, current = rows[enrolment_id]
@@ -329,7 +329,8 @@ def mark(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect("activities:register", city_slug=city_slug, pk=session.pk)
-    row = {e.pk: (e, m) for e, m in selectors.register_of(session)}[enrolment_id]
+    rows = {e.pk: (e, m) for e, m in selectors.register_of(session, request.membership)}
+    row = rows[enrolment_id]
     context = {**_register_context(request, session), "row": row, "error": error}
     return render(request, "activities/register.html#row", context, status=400 if error else 200)
 

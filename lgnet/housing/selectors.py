@@ -38,6 +38,14 @@ from lgnet.housing.models import (
     RentSupport,
     RequestStatus,
 )
+from lgnet.people.models import Person
+from lgnet.people.selectors import check_not_restricted, sees_restricted
+
+
+def _unrestricted(records: QuerySet) -> QuerySet:
+    """Art. 18 (decision 0012): a restricted person's records drop out of lists for everyone
+    but the city coordinator; their pages answer 403 through ``check_not_restricted``."""
+    return records if sees_restricted() else records.exclude(person__is_restricted=True)
 
 
 def current_on(day: date) -> Q:
@@ -166,17 +174,31 @@ class Board:
         return self.days[-1] + timedelta(days=1)
 
 
+def _withheld_person() -> Person:
+    """What the board shows instead of a restricted person: the bed is taken, by no name."""
+    from django.utils.translation import gettext
+
+    return Person(given_names="", family_names=gettext("processing restricted"))
+
+
 def board(facility: Facility, *, start: date, days: int) -> Board:
-    """Beds × days of one facility, in three queries whatever the number of placements."""
+    """Beds × days of one facility, in three queries whatever the number of placements.
+
+    A restricted person's placement still fills its bed (the board counts beds, and a free
+    bed that is not free would be offered twice), but without the name unless the viewer
+    is the city coordinator (art. 18, decision 0012)."""
     end = start + timedelta(days=days)
     beds = list(list_beds(facility.city, facility=facility).filter(is_active=True))
     overlapping = (Q(end_date__isnull=True) | Q(end_date__gt=start)) & Q(start_date__lt=end)
     placements: dict[int, list[Placement]] = {}
+    names_shown = sees_restricted()
     for p in (
         Placement.objects.filter(overlapping, city=facility.city, bed__facility=facility)
         .select_related("person")
         .order_by("start_date")
     ):
+        if p.person.is_restricted and not names_shown:
+            p.person = _withheld_person()  # in memory only: the board never saves
         placements.setdefault(p.bed_id, []).append(p)
     closed: dict[int, list[OutOfService]] = {}
     for o in OutOfService.objects.filter(
@@ -310,8 +332,10 @@ def list_placements(
     facility: Facility | None = None,
     person=None,
 ) -> QuerySet[Placement]:
-    placements = Placement.objects.filter(city=city).select_related(
-        "person", "bed__facility", "bed__room", "case"
+    placements = _unrestricted(
+        Placement.objects.filter(city=city).select_related(
+            "person", "bed__facility", "bed__room", "case"
+        )
     )
     if current_day is not None:
         placements = placements.filter(current_on(current_day))
@@ -323,13 +347,16 @@ def list_placements(
 
 
 def get_placement_for(city, placement_id: int) -> Placement:
-    return get_object_or_404(
+    """A placement of the city; a restricted person's opens only for the city coordinator."""
+    placement = get_object_or_404(
         Placement.objects.select_related(
             "person", "bed__facility", "bed__room", "case", "city", "created_by"
         ),
         city=city,
         pk=placement_id,
     )
+    check_not_restricted(placement.person)
+    return placement
 
 
 # --- waiting list ----------------------------------------------------------------------------
@@ -337,20 +364,30 @@ def get_placement_for(city, placement_id: int) -> Placement:
 
 def waiting_list(city, *, status: str = RequestStatus.WAITING) -> QuerySet[HousingRequest]:
     """Highest priority first: urgency, then vulnerability, then who asked first."""
-    requests = HousingRequest.objects.filter(city=city).select_related(
-        "person", "placement__bed__facility"
+    requests = _unrestricted(
+        HousingRequest.objects.filter(city=city).select_related(
+            "person", "placement__bed__facility"
+        )
     )
     if status:
         requests = requests.filter(status=status)
     return requests.order_by("-urgency", "-vulnerability", "requested_on", "id")
 
 
+def waiting_count(city) -> int:
+    """How many wait for a bed, restricted files included: a count names nobody."""
+    return HousingRequest.objects.filter(city=city, status=RequestStatus.WAITING).count()
+
+
 def get_request_for(city, request_id: int) -> HousingRequest:
-    return get_object_or_404(
+    """A request of the city; a restricted person's opens only for the city coordinator."""
+    housing_request = get_object_or_404(
         HousingRequest.objects.select_related("person", "city", "case", "placement"),
         city=city,
         pk=request_id,
     )
+    check_not_restricted(housing_request.person)
+    return housing_request
 
 
 def matching_beds(request: HousingRequest, *, day: date) -> QuerySet[Bed]:
@@ -386,13 +423,19 @@ def get_landlord_for(city, landlord_id: int) -> Landlord:
 
 
 def list_rent_supports(city, *, person=None, edition_code: str = "") -> QuerySet[RentSupport]:
-    supports = RentSupport.objects.filter(city=city).select_related(
-        "person", "landlord", "edition", "rented_property"
-    )
+    supports = _unrestricted(_rent_supports(city))
     if person is not None:
         supports = supports.filter(person=person)
     if edition_code:
         supports = supports.filter(edition__code=edition_code)
+    return supports.order_by("-start_date", "-id")
+
+
+def _rent_supports(city) -> QuerySet[RentSupport]:
+    """The city's rent supports with the total paid so far (one query, no query per row)."""
+    supports = RentSupport.objects.filter(city=city).select_related(
+        "person", "landlord", "edition", "rented_property"
+    )
     paid = (
         RentPayment.objects.filter(rent_support=OuterRef("pk"))
         .values("rent_support")
@@ -405,11 +448,14 @@ def list_rent_supports(city, *, person=None, edition_code: str = "") -> QuerySet
             Decimal(0),
             output_field=DecimalField(max_digits=12, decimal_places=2),
         )
-    ).order_by("-start_date", "-id")
+    )
 
 
 def get_rent_support_for(city, support_id: int) -> RentSupport:
-    return get_object_or_404(list_rent_supports(city).select_related("case"), pk=support_id)
+    """A rent support of the city; a restricted person's opens only for the coordinator."""
+    support = get_object_or_404(_rent_supports(city).select_related("case"), pk=support_id)
+    check_not_restricted(support.person)
+    return support
 
 
 @dataclass(frozen=True)
@@ -490,9 +536,11 @@ def autonomy_outcomes(city, *, today: date, person=None) -> QuerySet[Placement]:
     and a lease or a registered residence is recorded by then; False when they came back;
     None when there is no evidence either way. ``due_6``/``due_12``: the time has passed.
     """
-    exits = Placement.objects.filter(
-        city=city, exit_reason=ExitReason.AUTONOMOUS_HOUSING, end_date__isnull=False
-    ).select_related("person", "bed__facility")
+    exits = _unrestricted(
+        Placement.objects.filter(
+            city=city, exit_reason=ExitReason.AUTONOMOUS_HOUSING, end_date__isnull=False
+        ).select_related("person", "bed__facility")
+    )
     if person is not None:
         exits = exits.filter(person=person)
     annotations = {}

@@ -70,7 +70,7 @@ def home(request: HttpRequest, city_slug: str) -> HttpResponse:
                 "beds": sum(f.bed_count for f in facilities),
                 "occupied": sum(f.occupied for f in facilities),
                 "free": selectors.free_beds(request.city, day=today).count(),
-                "waiting": selectors.waiting_list(request.city).count(),
+                "waiting": selectors.waiting_count(request.city),
             },
         },
     )
