@@ -88,6 +88,23 @@ def _api_error(status: int, detail: str) -> JsonResponse:
     return JsonResponse({"detail": detail, "errors": []}, status=status)
 
 
+def _session_membership_ended(request: HttpRequest) -> bool:
+    """The session was working under a membership that has since been ended (a coordinator
+    disabled the user). Only asked when the usual lookup found nothing, so a working
+    session pays no extra query."""
+    active_id = request.session.get(SESSION_MEMBERSHIP)
+    return active_id is not None and selectors.membership_by_id(request.user, active_id) is None
+
+
+def _end_session(request: HttpRequest) -> HttpResponse:
+    """A disabled user stops at once: the session ends on its very next request."""
+    logout(request)
+    if _is_api(request):
+        return _api_error(401, _("Your access has ended."))
+    messages.info(request, _("Your access has ended: ask your city coordinator."))
+    return redirect(settings.LOGIN_URL)
+
+
 class CityScopeMiddleware:
     """Sets request.membership and request.city and runs the view inside the city's scope.
 
@@ -95,6 +112,9 @@ class CityScopeMiddleware:
     takes the membership from the bearer token, or from the session and the X-City header.
     Outside a city (network pages, the profile) the scope is empty: a city-owned query
     there returns nothing unless the code says why it may look further.
+
+    A session whose membership was ended since it began is signed out on its next request
+    (pages: to the login page; API: 401); a bearer token of that membership was revoked.
     """
 
     def __init__(self, get_response):
@@ -115,16 +135,20 @@ class CityScopeMiddleware:
             if request.user.is_authenticated and request.path_info.startswith("/rete/"):
                 request.membership = selectors.network_membership_of(request.user)
             if request.user.is_authenticated and request.membership is None:
+                active_id = request.session.get(SESSION_MEMBERSHIP)
+                request.membership = selectors.membership_by_id(request.user, active_id)
+                if request.membership is None and active_id is not None:
+                    return _end_session(request)
                 request.membership = (
-                    selectors.membership_by_id(
-                        request.user, request.session.get(SESSION_MEMBERSHIP)
-                    )
+                    request.membership
                     or selectors.network_membership_of(request.user)
-                    or (selectors.memberships_of(request.user).first())
+                    or selectors.memberships_of(request.user).first()
                 )
             return self._run(request)
         membership = selectors.membership_for_city(request.user, city_slug)
         if membership is None:
+            if _session_membership_ended(request):
+                return _end_session(request)
             raise Http404
         request.session[SESSION_MEMBERSHIP] = membership.pk
         return self._run(request, membership)
@@ -161,6 +185,8 @@ class CityScopeMiddleware:
                 memberships = list(selectors.memberships_of(request.user))
                 active_id = request.session.get(SESSION_MEMBERSHIP)
                 chosen = [m for m in memberships if m.pk == active_id]
+                if active_id is not None and not chosen:
+                    return _end_session(request)
                 if chosen:
                     membership = chosen[0]
                 elif len(memberships) == 1:
