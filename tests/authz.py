@@ -197,6 +197,7 @@ UI: dict[str, Spec] = {
     "monitoring:report_edit": Spec("reports.submit", method="post", obj="report"),
     "monitoring:report_submit": Spec("reports.submit", method="post", obj="report"),
     "monitoring:report_export": Spec("monitoring.city", obj="report"),
+    "monitoring:report_pdf": Spec("monitoring.city", obj="report"),
     "monitoring:network_dashboard": Spec("monitoring.network", scope="network"),
     "monitoring:targets": Spec("network.manage", scope="network"),
     "monitoring:network_reports": Spec("monitoring.network", scope="network"),
@@ -208,6 +209,7 @@ UI: dict[str, Spec] = {
         "reports.approve", scope="network", method="post", obj="report"
     ),
     "monitoring:network_report_export": Spec("monitoring.network", scope="network", obj="report"),
+    "monitoring:network_report_pdf": Spec("monitoring.network", scope="network", obj="report"),
     # Imports and exports
     "imports:list": Spec("data.import"),
     "imports:template": Spec("data.import"),
@@ -638,6 +640,10 @@ API: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/exports/services"): Spec("data.export"),
     ("get", "/api/v1/exports/placements"): Spec("data.export"),
     ("get", "/api/v1/exports/enrolments"): Spec("data.export"),
+    ("get", "/api/v1/exports/rent_supports"): Spec("data.export"),
+    ("get", "/api/v1/exports/rent_payments"): Spec("data.export"),
+    ("get", "/api/v1/exports/activities"): Spec("data.export"),
+    ("get", "/api/v1/exports/attendance"): Spec("data.export"),
 }
 
 # Patterns served by libraries, not ours to authorise page by page.

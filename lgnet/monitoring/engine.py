@@ -81,6 +81,10 @@ def month_periods(start: date, end: date) -> list[tuple[date, date]]:
     return _calendar_periods(start, end, 1)
 
 
+def quarter_periods(start: date, end: date) -> list[tuple[date, date]]:
+    return _calendar_periods(start, end, 3)
+
+
 def standard_periods(edition) -> list[tuple[date, date]]:
     """Months, quarters, halves and years of the edition, and the edition itself."""
     start, end = edition.starts_on, edition.ends_on

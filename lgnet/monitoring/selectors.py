@@ -303,6 +303,7 @@ class Cell:
     value: Decimal | None
     suppressed: bool = False
     target: Decimal | None = None
+    code: str = ""  # the indicator's, for the pages' data attributes
 
     @property
     def progress(self) -> int | None:
@@ -384,6 +385,7 @@ def network_dashboard(edition: Edition) -> dict:
                 None if c in hidden else column[c],
                 suppressed=c in hidden,
                 target=targets.get((c, indicator.pk)),
+                code=indicator.code,
             )
         target_sum = sum(
             (targets[(c, indicator.pk)] for c in ids if (c, indicator.pk) in targets), Decimal(0)
@@ -393,6 +395,7 @@ def network_dashboard(edition: Edition) -> dict:
             None if disclosure.TOTAL in hidden else total,
             suppressed=disclosure.TOTAL in hidden,
             target=target_sum or None,
+            code=indicator.code,
         )
     statuses = report_states(edition, ids)
     rows = [
@@ -545,3 +548,114 @@ def fund_rows(report: PeriodReport, *, network: bool) -> list[dict]:
             }
         )
     return rows
+
+
+# Charts of a report (the page and the PDF), each with the rows of its data table.
+
+TREND_CODES = ["beneficiaries", "new_beneficiaries"]
+
+
+def _service_type_names() -> dict[str, str]:
+    """The network catalogue's names (reference data, no person in it)."""
+    from django.apps import apps
+    from django.utils.translation import get_language
+
+    try:
+        ServiceType = apps.get_model("cases", "ServiceType")
+    except LookupError:
+        return {}
+    field = "name_en" if (get_language() or "it").startswith("en") else "name_it"
+    return dict(ServiceType.objects.filter(city__isnull=True).values_list("code", field))
+
+
+def _period_label(period: tuple[date, date], count: int, date_format) -> str:
+    start, end = period
+    if (end - start).days > 31:
+        return f"T{(start.month - 1) // 3 + 1} {start:%y}"  # trimestre
+    return date_format(start, "M Y" if count <= 4 else "M y")
+
+
+def _category_label(indicator: Indicator | None) -> str:
+    if indicator is None:
+        return ""
+    from django.utils.translation import get_language
+
+    english = (get_language() or "it").startswith("en")
+    return indicator.category_label_en if english else indicator.category_label_it
+
+
+def report_charts(report: PeriodReport, *, network: bool) -> dict:
+    """Today's stored figures of the report's city and period, month by month and by type of
+    service (aggregate rows only; under disclosure control for the network)."""
+    from django.utils.formats import date_format
+
+    from lgnet.monitoring import charts
+
+    months = engine.month_periods(report.period_start, report.period_end)
+    if len(months) > 12:  # a year and more: quarters keep the chart readable
+        months = engine.quarter_periods(report.period_start, report.period_end)
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=[*TREND_CODES, "services"])}
+    limit = threshold()
+    with scopes_disabled():  # one city's aggregate rows
+        monthly = (
+            Figure.objects.filter(
+                city_id=report.city_id,
+                edition_id=report.edition_id,
+                indicator__code__in=TREND_CODES,
+                period_start__in=[m[0] for m in months],
+                period_end__in=[m[1] for m in months],
+                action_area="",
+            )
+            .values("indicator__code", "period_start", "period_end")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        by_type = (
+            Figure.objects.filter(
+                city_id=report.city_id,
+                edition_id=report.edition_id,
+                indicator__code="services",
+                period_start=report.period_start,
+                period_end=report.period_end,
+                action_area="",
+            )
+            .values("category")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        month_values = {
+            (r["indicator__code"], (r["period_start"], r["period_end"])): r["total"]
+            for r in monthly
+        }
+        type_values = {r["category"]: r["total"] for r in by_type}
+        run = FigureRun.objects.filter(city_id=report.city_id, edition_id=report.edition_id).first()
+    series = []
+    for code in TREND_CODES:
+        if code not in indicators:
+            continue
+        values = [month_values.get((code, m), Decimal(0)) for m in months]
+        if network:  # unique persons: months do not add up to a total, hide small ones only
+            values = [None if disclosure.is_small(v, limit) else v for v in values]
+        series.append(charts.Series(str(indicators[code].name), values))
+    labels = [_period_label(m, len(months), date_format) for m in months]
+    trend_rows = [(label, [number(s.values[i]) for s in series]) for i, label in enumerate(labels)]
+    names = _service_type_names()
+    ordered = sorted(type_values.items(), key=lambda kv: (-kv[1], kv[0]))
+    hidden = disclosure.protect_list(dict(ordered), limit) if network and ordered else set()
+    type_rows = [
+        (names.get(code, code) or "—", None if code in hidden else number(value))
+        for code, value in ordered
+        if value
+    ]
+    return {
+        "charts_computed_at": run.computed_at if run else None,
+        "trend_series": [str(s.name) for s in series],
+        "trend_rows": trend_rows,
+        "trend_svg": charts.columns(labels, series) if series else "",
+        "types_name": str(indicators["services"].name) if "services" in indicators else "",
+        "types_label": _category_label(indicators.get("services")),
+        "type_rows": type_rows,
+        "types_svg": charts.bars([r[0] for r in type_rows], [r[1] for r in type_rows])
+        if type_rows
+        else "",
+    }

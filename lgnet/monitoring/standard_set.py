@@ -6,10 +6,17 @@ a known definition.
 
 AMIF 2021-2027: the common indicators of Annex VIII of Regulation (EU) 2021/1147,
 specific objective 2 (legal migration, including integration), that apply to LgNet.
-The English names follow the Annex as we know it; they were NOT checked against the Official
-Journal text when this was written (no copy at hand), nor are the O./R. codes (the Annex
-numbers the indicators 1..11 under SO2). Check them before the first fund submission, and
-correct them here and in a new migration. The Italian names are our translations.
+
+Source: Regulation (EU) 2021/1147 of the European Parliament and of the Council of 7 July
+2021 establishing the Asylum, Migration and Integration Fund, OJ L 251, 15.7.2021, p. 1-47,
+ELI http://data.europa.eu/eli/reg/2021/1147/oj (EUR-Lex CELEX 32021R1147; consolidated
+versions 02021R1147-20220412 and -20240611, amended by Regulations (EU) 2022/585 and
+2024/1350). That reference was checked against EUR-Lex's own page (title, OJ reference,
+amendments). The WORDING AND CODES BELOW ARE STILL FROM MEMORY: the text of Annex VIII itself
+could not be read while this was checked (see docs/decisions/0009, "AMIF mapping"). The
+Annex numbers the SO2 indicators 1..11; "O.2.n"/"R.2.n" is the numbering of the Commission's
+reporting system as we remember it. Check both against the Annex before the first fund
+submission and correct them here and in a new migration. The Italian names are our own.
 """
 
 AMIF = "AMIF 2021-2027"

@@ -15,10 +15,14 @@ urlpatterns = [
     path(
         "c/<slug:city_slug>/reports/<int:pk>/fund.xlsx", views.report_export, name="report_export"
     ),
+    path(
+        "c/<slug:city_slug>/reports/<int:pk>/report.pdf", views.report_pdf_view, name="report_pdf"
+    ),
     path("rete/monitoring/", views.network_dashboard, name="network_dashboard"),
     path("rete/monitoring/targets/", views.targets, name="targets"),
     path("rete/reports/", views.network_reports, name="network_reports"),
     path("rete/reports/<int:pk>/", views.network_report, name="network_report"),
+    path("rete/reports/<int:pk>/report.pdf", views.network_report_pdf, name="network_report_pdf"),
     path("rete/reports/<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("rete/reports/<int:pk>/return/", views.report_return, name="report_return"),
     path(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lgnet.accounts.permissions import requires
 from lgnet.core.exceptions import RuleBroken
-from lgnet.monitoring import exports, selectors, services
+from lgnet.monitoring import exports, report_pdf, selectors, services
 from lgnet.monitoring.forms import (
     CommentForm,
     NarrativeForm,
@@ -138,6 +138,7 @@ def _report_context(report, *, network: bool, form=None) -> dict:
         "return_form": ReturnForm(),
         "network": network,
         "threshold": selectors.threshold(),
+        **selectors.report_charts(report, network=network),
     }
 
 
@@ -204,6 +205,12 @@ def report_export(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse
         messages.error(request, _("Only an approved report can be exported for the fund."))
         return redirect(report)
     return _xlsx(report, network=False)
+
+
+@requires("monitoring.city")
+def report_pdf_view(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    report = selectors.get_report_for(request.city, pk)
+    return report_pdf.pdf_response(report, network=False)
 
 
 # The network.
@@ -286,6 +293,12 @@ def network_report_export(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only an approved report can be exported for the fund."))
         return redirect("monitoring:network_report", pk=report.pk)
     return _xlsx(report, network=True)
+
+
+@requires("monitoring.network")
+def network_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for_network(pk)
+    return report_pdf.pdf_response(report, network=True)
 
 
 @requires("network.manage")

@@ -440,6 +440,7 @@ def test_network_pages_and_api_read_only_aggregate_rows(world, data, login, bear
         reverse("monitoring:network_reports") + "?edition=LGNET2",
         reverse("monitoring:network_report", args=[report.pk]),
         reverse("monitoring:network_report_export", args=[report.pk]),
+        reverse("monitoring:network_report_pdf", args=[report.pk]),
         reverse("monitoring:targets") + "?edition=LGNET2",
     ]
     for url in pages:
@@ -599,6 +600,45 @@ def test_report_pages_walk_the_workflow(world, data, login):
         "submitted",
         "approved",
     ]
+
+
+def _pdf_text(body: bytes) -> str:
+    pdfium = pytest.importorskip("pypdfium2")
+    document = pdfium.PdfDocument(body)
+    return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+
+
+def test_the_report_pdf_has_its_charts_and_tables_and_hides_small_cells_for_the_network(
+    world, data, login
+):
+    report = world.a.report  # Taranto, first quarter of 2023: two persons, four services
+    city = login(world.user("coordinator"))
+    page = city.get(reverse("monitoring:report_detail", args=["taranto", report.pk]))
+    html = page.content.decode()
+    for testid in ("chart-trend", "chart-types"):  # each chart with its table beside it
+        assert f'data-testid="{testid}"' in html and f'data-testid="{testid}-table"' in html
+    assert html.count('aria-hidden="true" focusable="false"') == 2
+
+    response = city.get(reverse("monitoring:report_pdf", args=["taranto", report.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert "Rendicontazione periodica" in text and "Mese per mese" in text
+    exact = selectors.report_charts(report, network=False)
+    assert [v for _label, values in exact["trend_rows"] for v in values] == [1, 1, 2, 1, 2, 0]
+    assert re.search(r"Feb 2023\s+2\s+1", text), text
+    assert re.search(r"Consulenza legale\s+3", text), text
+
+    network = login(world.user("network"))
+    response = network.get(reverse("monitoring:network_report_pdf", args=[report.pk]))
+    assert response.status_code == 200
+    text = _pdf_text(response.content)
+    protected = selectors.report_charts(report, network=True)
+    shown = [v for _label, values in protected["trend_rows"] for v in values]
+    shown += [v for _label, v in protected["type_rows"]]
+    assert not [v for v in shown if v is not None and 0 < v < selectors.threshold()]
+    assert re.search(r"Feb 2023\s+<5\s+<5", text), text
+    assert re.search(r"Consulenza legale\s+<5", text), text
 
 
 def test_other_citys_report_is_not_found(world, login):
