@@ -227,3 +227,39 @@ def export_enrolments(request: HttpRequest, format: str = "json"):
 )
 def export_services(request: HttpRequest, format: str = "json"):
     return _export(request, "services", format, {})
+
+
+@router.get(
+    "/exports/rent_supports",
+    response={200: ExportOut, **ERRORS},
+    summary=f"Rent supports with their planned and paid totals; format {FORMATS}",
+)
+def export_rent_supports(request: HttpRequest, format: str = "json"):
+    return _export(request, "rent_supports", format, {})
+
+
+@router.get(
+    "/exports/rent_payments",
+    response={200: ExportOut, **ERRORS},
+    summary=f"Rent payments as a ledger (each with its support's columns); format {FORMATS}",
+)
+def export_rent_payments(request: HttpRequest, format: str = "json"):
+    return _export(request, "rent_payments", format, {})
+
+
+@router.get(
+    "/exports/activities",
+    response={200: ExportOut, **ERRORS},
+    summary=f"Activities with their places taken; format {FORMATS}",
+)
+def export_activities(request: HttpRequest, format: str = "json"):
+    return _export(request, "activities", format, {})
+
+
+@router.get(
+    "/exports/attendance",
+    response={200: ExportOut, **ERRORS},
+    summary=f"Attendance registers, one row per person and session; format {FORMATS}",
+)
+def export_attendance(request: HttpRequest, format: str = "json"):
+    return _export(request, "attendance", format, {})

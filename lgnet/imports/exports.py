@@ -15,14 +15,28 @@ from lgnet.core import audit
 from lgnet.imports.kinds.cases import person_key
 from lgnet.people import selectors as people_selectors
 
-EXPORT_KINDS = ("persons", "cases", "services", "placements", "enrolments")
+EXPORT_KINDS = (
+    "persons",
+    "cases",
+    "services",
+    "placements",
+    "rent_supports",
+    "rent_payments",
+    "activities",
+    "enrolments",
+    "attendance",
+)
 # The capability each kind needs besides data.export.
 EXPORT_NEEDS = {
     "persons": "people.view",
     "cases": "cases.view",
     "services": "cases.view",
     "placements": "housing.view",
+    "rent_supports": "housing.view",
+    "rent_payments": "housing.view",
+    "activities": "activities.view",
     "enrolments": "activities.view",
+    "attendance": "activities.view",
 }
 
 FULL_PERSON = [
@@ -57,7 +71,15 @@ PARTNER_PERSON = [
     "phone",
 ]
 CASE_COLUMNS = ["external_id", "person", "opened_on", "areas", "status", "closed_on", "outcome"]
-PLACEMENT_COLUMNS = ["external_id", "person", "bed", "start_date", "end_date", "exit_reason"]
+PLACEMENT_COLUMNS = [
+    "external_id",
+    "person",
+    "bed",
+    "start_date",
+    "end_date",
+    "exit_reason",
+    "exit_notes",
+]
 ENROLMENT_COLUMNS = [
     "external_id",
     "activity",
@@ -66,10 +88,77 @@ ENROLMENT_COLUMNS = [
     "status",
     "enrolled_on",
     "ended_on",
+    "dropout_reason",
     "entry_level",
     "exit_level",
     "hours_attended",
     "attendance_rate",
+]
+ACTIVITY_COLUMNS = [
+    "external_id",
+    "kind",
+    "title",
+    "action_area",
+    "organisation",
+    "site",
+    "place",
+    "edition",
+    "start_date",
+    "end_date",
+    "capacity",
+    "cefr_level",
+    "planned_hours",
+    "min_attendance",
+    "tutor",
+    "insurance",
+    "insurance_from",
+    "scheme",
+    "allowance_amount",
+    "allowance_basis",
+    "hours_per_week",
+    "enrolled",
+    "waiting",
+]
+# One row per person and session, as a paper register; hours are those attended (present).
+ATTENDANCE_COLUMNS = [
+    "external_id",
+    "activity",
+    "activity_title",
+    "date",
+    "start_time",
+    "person",
+    "status",
+    "hours",
+    "session_hours",
+]
+SUPPORT_COLUMNS = [
+    "person",
+    "landlord",
+    "landlord_kind",
+    "landlord_tax_code",
+    "household_size",
+    "start_date",
+    "months",
+    "monthly_rent",
+    "contribution",
+    "edition",
+]
+RENT_SUPPORT_COLUMNS = [
+    "external_id",
+    *SUPPORT_COLUMNS,
+    "case",
+    "notes",
+    "planned_total",
+    "paid",
+]
+# The ledger: one row per payment, the support's columns repeated (kinds.rent).
+RENT_PAYMENT_COLUMNS = [
+    "external_id",
+    "rent_support",
+    *SUPPORT_COLUMNS,
+    "paid_on",
+    "amount",
+    "notes",
 ]
 SERVICE_COLUMNS = [
     "external_id",
@@ -88,6 +177,26 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     return value
+
+
+def _time(value) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def _support_cells(support) -> list:
+    landlord = support.landlord
+    return [
+        person_key(support.person),
+        landlord.name,
+        landlord.kind,
+        landlord.tax_code,
+        support.household_size,
+        support.start_date,
+        support.months,
+        support.monthly_rent,
+        support.contribution,
+        support.edition.code,
+    ]
 
 
 def _is_partner(membership) -> bool:
@@ -144,7 +253,7 @@ def export_table(
             manager_id=filters.get("manager_id"),
             q=filters.get("q", ""),
             overdue=bool(filters.get("overdue")),
-        )
+        ).order_by("opened_on", "id")  # oldest first: a person's closed case before the open one
         return CASE_COLUMNS, (
             [
                 c.number,
@@ -183,9 +292,14 @@ def export_table(
                 p.start_date,
                 _cell(p.end_date),
                 p.exit_reason,
+                p.exit_notes,
             ]
             for p in placements.iterator(chunk_size=2000)
         )
+    if kind in ("rent_supports", "rent_payments"):
+        return _rent_table(kind, membership, city)
+    if kind in ("activities", "attendance"):
+        return _activity_table(kind, membership, city)
     if kind == "enrolments":
         from lgnet.activities import selectors as activity_selectors
         from lgnet.activities.models import Enrolment
@@ -195,7 +309,9 @@ def export_table(
         else:  # the command line: every enrolment of the city
             enrolments = activity_selectors.with_figures(
                 Enrolment.objects.filter(city=city).select_related("activity", "person")
-            ).order_by("person__family_names", "person__given_names", "id")
+            )
+        # In the order they were made: re-imported so, the waiting list comes out the same.
+        enrolments = enrolments.order_by("activity_id", "id")
         return ENROLMENT_COLUMNS, (
             [
                 f"LG{e.pk}",
@@ -205,6 +321,7 @@ def export_table(
                 e.status,
                 e.enrolled_on,
                 _cell(e.ended_on),
+                e.dropout_reason,
                 e.entry_level,
                 e.exit_level,
                 e.hours_attended,
@@ -213,6 +330,126 @@ def export_table(
             for e in enrolments.iterator(chunk_size=2000)
         )
     raise ValueError(kind)
+
+
+def _rent_table(kind: str, membership, city) -> tuple[list[str], Iterable[list]]:
+    from lgnet.housing import selectors as housing_selectors
+    from lgnet.housing.models import RentPayment
+
+    # Art. 18: a restricted person's records stay out of lists but the coordinator's.
+    restricted_out = not people_selectors.sees_restricted(membership)
+    if kind == "rent_supports":
+        supports = (
+            housing_selectors.list_rent_supports(city)
+            .select_related("case")
+            .order_by("start_date", "id")
+        )
+        if restricted_out:
+            supports = supports.exclude(person__is_restricted=True)
+        return RENT_SUPPORT_COLUMNS, (
+            [
+                f"LG{s.pk}",
+                *_support_cells(s),
+                s.case.number if s.case_id else "",
+                s.notes,
+                s.planned_total,
+                s.paid,
+            ]
+            for s in supports.iterator(chunk_size=2000)
+        )
+    payments = (
+        RentPayment.objects.filter(city=city)
+        .select_related("rent_support__person", "rent_support__landlord", "rent_support__edition")
+        .order_by("rent_support__start_date", "rent_support_id", "paid_on", "id")
+    )
+    if restricted_out:
+        payments = payments.exclude(rent_support__person__is_restricted=True)
+    return RENT_PAYMENT_COLUMNS, (
+        [
+            f"LG{p.pk}",
+            f"LG{p.rent_support_id}",
+            *_support_cells(p.rent_support),
+            p.paid_on,
+            p.amount,
+            p.notes,
+        ]
+        for p in payments.iterator(chunk_size=2000)
+    )
+
+
+def _activity_table(kind: str, membership, city) -> tuple[list[str], Iterable[list]]:
+    """A partner (membership without activities.view) gets its organisation's only."""
+    from django.db.models import Count, Q
+
+    from lgnet.activities import selectors as activity_selectors
+    from lgnet.activities.models import PLACE_HOLDING, Activity, Attendance, EnrolmentStatus
+
+    if kind == "activities":
+        if membership is not None:
+            activities = activity_selectors.list_activities(membership)
+        else:  # the command line: every activity of the city
+            activities = (
+                Activity.objects.filter(city=city)
+                .select_related("organisation", "site", "edition")
+                .annotate(
+                    enrolled_count=Count(
+                        "enrolments", filter=Q(enrolments__status__in=PLACE_HOLDING)
+                    ),
+                    waiting_count=Count(
+                        "enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)
+                    ),
+                )
+            )
+        return ACTIVITY_COLUMNS, (
+            [
+                f"LG{a.pk}",
+                a.kind,
+                a.title,
+                a.action_area,
+                a.organisation.name if a.organisation_id else "",
+                a.site.name if a.site_id else "",
+                a.place,
+                a.edition.code if a.edition_id else "",
+                a.start_date,
+                a.end_date,
+                _cell(a.capacity),
+                a.cefr_level,
+                _cell(a.planned_hours),
+                a.min_attendance,
+                a.tutor,
+                a.insurance,
+                _cell(a.insurance_from),
+                a.scheme,
+                _cell(a.allowance_amount),
+                a.allowance_basis,
+                _cell(a.hours_per_week),
+                a.enrolled_count,
+                a.waiting_count,
+            ]
+            for a in activities.order_by("start_date", "id").iterator(chunk_size=2000)
+        )
+    marks = Attendance.objects.filter(city=city)
+    if membership is not None:
+        marks = marks.filter(session__in=activity_selectors.list_sessions(membership))
+    if not people_selectors.sees_restricted(membership):
+        marks = marks.exclude(enrolment__person__is_restricted=True)
+    marks = marks.select_related("session__activity", "enrolment__person").order_by(
+        "session__activity_id", "session__date", "session__start_time", "session_id", "id"
+    )
+    return ATTENDANCE_COLUMNS, (
+        [
+            f"LG{m.pk}",
+            m.session.activity_id,
+            m.session.activity.title,
+            m.session.date,
+            _time(m.session.start_time),
+            person_key(m.enrolment.person),
+            m.status,
+            (m.hours if m.hours is not None else m.session.hours) if m.status == "present" else "",
+            m.session.hours,
+        ]
+        for m in marks.iterator(chunk_size=2000)
+    )
 
 
 def write_csv(columns: list[str], rows: Iterable[list]) -> tuple[bytes, int]:

@@ -17,8 +17,10 @@ def build_template(kind_name: str, city) -> bytes:
     book = Workbook()
     data = book.active
     data.title = kind_name
-    data.append([c.name for c in kind.columns])
-    data.append([c.example for c in kind.columns])
+    # Columns the exports add (totals, titles beside ids) are accepted but not asked for.
+    asked = [c for c in kind.columns if not c.is_computed]
+    data.append([c.name for c in asked])
+    data.append([c.example for c in asked])
     for cell in data[1]:
         cell.font = Font(bold=True)
     guide = book.create_sheet(_("Guide")[:31])
@@ -59,6 +61,16 @@ def build_template(kind_name: str, city) -> bytes:
             )
         ]
     )
+    guide.append(
+        [
+            _(
+                "Every row is checked first; then every row is written, or none. "
+                "Importing the same file again changes nothing (the external id of each row)."
+            )
+        ]
+    )
+    for note in kind.guide_notes:
+        guide.append([str(note)])
     for sheet in (guide, values):
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -77,6 +77,70 @@ def parse_decimal(value: Any) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation as error:
         raise CellError(_("Not a number.")) from error
+
+
+def number(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
+    """A decimal the field can hold (as the API's schema checks): finite, not negative,
+    at most ``places`` decimals and ``max_digits`` digits in all."""
+
+    def parse(value: Any) -> Decimal | None:
+        found = parse_decimal(value)
+        if found is None:
+            return None
+        if not found.is_finite():
+            raise CellError(_("Not a number."))
+        if found < 0:
+            raise CellError(_("The number cannot be negative."))
+        if found != found.quantize(Decimal(1).scaleb(-places)):
+            raise CellError(_("At most %(n)d decimals.") % {"n": places})
+        if found >= Decimal(10) ** (max_digits - places):
+            raise CellError(_("The number is too large."))
+        return found
+
+    return parse
+
+
+def is_id(text: str) -> bool:
+    """An LgNet id as a file writes it: plain ASCII digits, within the database's range."""
+    return text.isascii() and text.isdigit() and len(text) < 19
+
+
+def parse_int(value: Any) -> int | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    found = parse_decimal(text)
+    if found is None or not found.is_finite() or found != found.to_integral_value():
+        raise CellError(_("Not a whole number."))
+    return int(found)
+
+
+def whole(low: int, high: int) -> Callable[[Any], int | None]:
+    """A whole number within the bounds the API's schema sets."""
+
+    def parse(value: Any) -> int | None:
+        found = parse_int(value)
+        if found is not None and not low <= found <= high:
+            raise CellError(_("Between %(low)s and %(high)s.") % {"low": low, "high": high})
+        return found
+
+    return parse
+
+
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?$")
+
+
+def parse_time(value: Any) -> time | None:
+    """09:30 (also 9.30 and 09:30:00); spreadsheet times as they are."""
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    text = str(value or "").strip()
+    if not text:
+        return None
+    found = _TIME.match(text)
+    if found and int(found.group(1)) < 24 and int(found.group(2)) < 60:
+        return time(int(found.group(1)), int(found.group(2)))
+    raise CellError(_("Not a time: write 09:30."))
 
 
 def parse_bool(value: Any) -> bool:
@@ -155,9 +219,42 @@ class Column:
     help: str | Promise = ""
     example: str = ""
     allowed: Callable[[Any], list[tuple[str, str]]] | None = None  # city -> (code, label)
+    is_computed: bool = False  # written by the exports (a total), ignored by the import
 
     def headers(self) -> set[str]:
         return {normalise_header(h) for h in (self.name, *self.aliases)}
+
+
+def _ignored(value: Any) -> None:
+    return None
+
+
+def computed(name: str, label: str | Promise, aliases: tuple[str, ...] = ()) -> Column:
+    """A column the exports add (a total, a title beside an id): accepted, and ignored, so
+    that an export can be imported as it is."""
+    return Column(name, label, _ignored, aliases, is_computed=True)
+
+
+def imported_ids(city, kind: str) -> dict[str, int]:
+    """The records earlier imports of ``kind`` made, by the row's external id."""
+    from lgnet.imports.models import ImportedRecord
+
+    return dict(ImportedRecord.objects.filter(city=city, kind=kind).values_list("key", "target_id"))
+
+
+def find_record(queryset, imported: dict[str, int], reference: str):
+    """A record named by a file: the external id of an imported row, or its LgNet id
+    (written 17 or LG17, as the exports write it). None when nothing answers."""
+    reference = str(reference or "").strip()
+    if not reference:
+        return None
+    digits = reference[2:] if reference[:2].upper() == "LG" else reference
+    pk = imported.get(reference)
+    if pk is None and is_id(digits):
+        pk = imported.get(f"LG{digits}", int(digits))
+    if pk is None:
+        return None
+    return queryset.filter(pk=pk).first()
 
 
 @dataclass
@@ -195,6 +292,8 @@ class Kind:
     label: str | Promise = ""
     model_label = ""
     columns: list[Column] = []
+    # What the guide sheet says about the file as a whole (how a city's sheet maps to rows).
+    guide_notes: tuple[str | Promise, ...] = ()
 
     def header_map(self, header: list[str]) -> tuple[dict[int, Column], list[str], list[str]]:
         """Which spreadsheet column feeds which field; unknown headers and missing required."""

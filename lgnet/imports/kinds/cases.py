@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _l
 from lgnet.cases import services as case_services
 from lgnet.cases.models import ActionArea, Case
 from lgnet.cases.models import Outcome as CaseOutcome
+from lgnet.cases.models import Status as CaseStatus
 from lgnet.core.exceptions import RuleBroken
 from lgnet.imports.kinds.base import (
     Column,
@@ -18,8 +19,10 @@ from lgnet.imports.kinds.base import (
     Outcome,
     RowRefused,
     choice,
+    imported_ids,
+    is_id,
+    number,
     parse_date,
-    parse_decimal,
     parse_list,
     text,
 )
@@ -55,6 +58,7 @@ class _RowByRow(Kind):
         if key in ctx.state["seen"]:
             raise RowRefused("external_id", _("This external id is used by an earlier row."))
         ctx.state["seen"].add(key)
+        ctx.state["row"] = number
         try:
             with transaction.atomic():
                 made = self.make(ctx, values)
@@ -64,12 +68,15 @@ class _RowByRow(Kind):
             raise RowRefused.from_validation(error) from error
         except IntegrityError as error:  # a database rule the service did not check first
             raise RowRefused("", _("This conflicts with a record that exists already.")) from error
+        if isinstance(made, Outcome):  # the row found its record and was linked to it
+            return made
         return Outcome("created", ("id", made.pk))
 
     def field_to_column(self, field: str) -> str:
         return field or ""
 
     def make(self, ctx: Context, values: dict):
+        """Write the row through the services: the record made, or an Outcome."""
         raise NotImplementedError
 
     def target_id(self, ctx: Context, target) -> int | None:
@@ -112,6 +119,13 @@ class CasesKind(_RowByRow):
             allowed=lambda city: list(ActionArea.choices),
         ),
         Column(
+            "status",
+            _l("Status: open, active (the plan has started) or closed (with an outcome)"),
+            choice(CaseStatus.choices, {"aperto": "open", "attivo": "active", "chiuso": "closed"}),
+            ("stato",),
+            allowed=lambda city: list(CaseStatus.choices),
+        ),
+        Column(
             "closed_on",
             _l("Closed on (with an outcome)"),
             parse_date,
@@ -138,13 +152,18 @@ class CasesKind(_RowByRow):
             opened_on=values.get("opened_on"),
             areas=values.get("areas") or [],
         )
-        if values.get("outcome") or values.get("closed_on"):
+        status = values.get("status") or ""
+        if status == CaseStatus.CLOSED or values.get("outcome") or values.get("closed_on"):
+            if status in (CaseStatus.OPEN, CaseStatus.ACTIVE):
+                raise RuleBroken(_("A case with a closing date is closed."), field="status")
             case = case_services.close_case(
                 actor=ctx.actor,
                 case=case,
                 outcome=values.get("outcome") or "",
                 closed_on=values.get("closed_on"),
             )
+        elif status == CaseStatus.ACTIVE:
+            case = case_services.activate_case(actor=ctx.actor, case=case)
         return case
 
     def field_to_column(self, field: str) -> str:
@@ -171,6 +190,12 @@ class ServicesKind(_RowByRow):
             example="TA-2024-0001",
         ),
         Column(
+            "person",
+            _l("The case's person (a check: must be the case's)"),
+            text(80),
+            ("persona", "beneficiario"),
+        ),
+        Column(
             "service_type",
             _l("Service type: a code of the catalogue"),
             text(60),
@@ -189,32 +214,21 @@ class ServicesKind(_RowByRow):
             required=True,
             example="02/03/2024",
         ),
-        Column("quantity", _l("Quantity (default 1)"), parse_decimal, ("quantita",), example="1"),
+        Column("quantity", _l("Quantity (default 1)"), number(10, 2), ("quantita",), example="1"),
         Column("notes", _l("Notes"), text(500), ("note",)),
     ]
 
     def start(self, ctx: Context) -> None:
         super().start(ctx)
-        from lgnet.imports.models import ImportedRecord
-
         ctx.state["types"] = {t.code: t for t in case_services.service_types_for(ctx.city)}
-        ctx.state["cases_imported"] = dict(
-            ImportedRecord.objects.filter(city=ctx.city, kind="cases").values_list(
-                "key", "target_id"
-            )
-        )
+        ctx.state["cases"] = CaseFinder(ctx.city)
+        ctx.state["persons"] = _PersonFinder(ctx.city)
 
     def make(self, ctx: Context, values: dict):
-        reference = values["case"]
-        case_id = ctx.state["cases_imported"].get(reference)
-        found = Case.objects.filter(city=ctx.city)
-        case = (
-            found.filter(pk=case_id).first()
-            if case_id
-            else found.filter(number__iexact=reference).first()
-        )
-        if case is None:
-            raise RuleBroken(_("No case with this number or external id."), field="case")
+        case = ctx.state["cases"].find(values["case"])
+        person = values.get("person")
+        if person and ctx.state["persons"].find(person).pk != case.person_id:
+            raise RuleBroken(_("This is not the person of the case."), field="person")
         service_type = ctx.state["types"].get(values["service_type"])
         if service_type is None:
             raise RuleBroken(_("Not a code of the catalogue."), field="service_type")
@@ -226,6 +240,26 @@ class ServicesKind(_RowByRow):
             quantity=values.get("quantity") or 1,
             notes=values.get("notes") or "",
         )
+
+
+class CaseFinder:
+    """A case by the external id it was imported with, or by its number in LgNet."""
+
+    def __init__(self, city) -> None:
+        self.city = city
+        self.imported = imported_ids(city, "cases")
+
+    def find(self, reference: str) -> Case:
+        found = Case.objects.filter(city=self.city).select_related("person")
+        case_id = self.imported.get(reference)
+        case = (
+            found.filter(pk=case_id).first()
+            if case_id
+            else found.filter(number__iexact=reference).first()
+        )
+        if case is None:
+            raise RuleBroken(_("No case with this number or external id."), field="case")
+        return case
 
 
 class _PersonFinder:
@@ -242,7 +276,7 @@ class _PersonFinder:
         person = persons.filter(external_id=reference).first()
         if person is None and reference in self.imported:
             person = persons.filter(pk=self.imported[reference]).first()
-        if person is None and reference[:2].upper() == "LG" and reference[2:].isdigit():
+        if person is None and reference[:2].upper() == "LG" and is_id(reference[2:]):
             person = persons.filter(pk=int(reference[2:])).first()
         if person is None:
             raise RuleBroken(_("No person with this external id."), field="person")

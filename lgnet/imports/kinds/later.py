@@ -1,4 +1,8 @@
-"""Placements (housing) and enrolments (activities), through those apps' own services."""
+"""Placements (housing), through the housing app's own services.
+
+Enrolments moved to ``kinds.activities`` beside activities and attendance; the name stays
+importable from here.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from lgnet.core.exceptions import RuleBroken
+from lgnet.housing.models import ExitReason
+from lgnet.imports.kinds.activities import EnrolmentsKind
 from lgnet.imports.kinds.base import Column, Context, choice, parse_date, text
 from lgnet.imports.kinds.cases import _PersonFinder, _RowByRow
+
+__all__ = ["EnrolmentsKind", "PlacementsKind"]
 
 
 def _bed(city, reference: str):
@@ -31,7 +39,12 @@ class PlacementsKind(_RowByRow):
     columns = [
         Column("external_id", _l("Your own id of the placement"), text(80), ("id_esterno",)),
         Column(
-            "person", _l("The person: their external id"), text(80), ("persona",), required=True
+            "person",
+            _l("The person: their external id"),
+            text(80),
+            ("persona",),
+            required=True,
+            example="TA-0001",
         ),
         Column(
             "bed",
@@ -42,9 +55,22 @@ class PlacementsKind(_RowByRow):
             example="Casa del rifugiato · A1",
         ),
         Column(
-            "start_date", _l("From"), parse_date, ("dal", "data_inizio", "ingresso"), required=True
+            "start_date",
+            _l("From"),
+            parse_date,
+            ("dal", "data_inizio", "ingresso"),
+            required=True,
+            example="01/03/2024",
         ),
         Column("end_date", _l("Until (left out: open)"), parse_date, ("al", "data_fine", "uscita")),
+        Column(
+            "exit_reason",
+            _l("Why the person left (with the day of leaving)"),
+            choice(ExitReason.choices),
+            ("motivo_uscita",),
+            allowed=lambda city: list(ExitReason.choices),
+        ),
+        Column("exit_notes", _l("Notes on leaving"), text(500), ("note_uscita",)),
     ]
 
     def start(self, ctx: Context) -> None:
@@ -54,74 +80,21 @@ class PlacementsKind(_RowByRow):
     def make(self, ctx: Context, values: dict):
         from lgnet.housing import services as housing_services
 
-        return housing_services.place_person(
+        placement = housing_services.place_person(
             actor=ctx.actor,
             person=ctx.state["persons"].find(values["person"]),
             bed=_bed(ctx.city, values["bed"]),
             start_date=values["start_date"],
             end_date=values.get("end_date"),
         )
-
-
-def _levels():
-    from lgnet.activities.models import CefrLevel
-
-    return choice(CefrLevel.choices)
-
-
-class EnrolmentsKind(_RowByRow):
-    name = "enrolments"
-    label = _l("Enrolments in activities")
-    model_label = "activities.enrolment"
-
-    @property
-    def columns(self):  # built on first use: the activities app's choices
-        if not hasattr(self, "_columns"):
-            self._columns = [
-                Column(
-                    "external_id", _l("Your own id of the enrolment"), text(80), ("id_esterno",)
-                ),
-                Column(
-                    "activity",
-                    _l("The activity: its LgNet id or its exact title"),
-                    text(200),
-                    ("attivita", "corso"),
-                    required=True,
-                ),
-                Column(
-                    "person",
-                    _l("The person: their external id"),
-                    text(80),
-                    ("persona",),
-                    required=True,
-                ),
-                Column(
-                    "enrolled_on", _l("Enrolled on"), parse_date, ("data_iscrizione", "iscritto_il")
-                ),
-                Column("entry_level", _l("Entry level (CEFR)"), _levels(), ("livello_ingresso",)),
-            ]
-        return self._columns
-
-    def start(self, ctx: Context) -> None:
-        super().start(ctx)
-        ctx.state["persons"] = _PersonFinder(ctx.city)
-
-    def make(self, ctx: Context, values: dict):
-        from lgnet.activities import services as activity_services
-        from lgnet.activities.models import Activity
-
-        reference = values["activity"]
-        activities = Activity.objects.filter(city=ctx.city)
-        activity = activities.filter(pk=int(reference)).first() if reference.isdigit() else None
-        if activity is None:
-            found = list(activities.filter(title__iexact=reference)[:2])
-            activity = found[0] if len(found) == 1 else None
-        if activity is None:
-            raise RuleBroken(_("No single activity with this id or title."), field="activity")
-        return activity_services.enrol(
-            actor=ctx.actor,
-            activity=activity,
-            person=ctx.state["persons"].find(values["person"]),
-            enrolled_on=values.get("enrolled_on"),
-            entry_level=values.get("entry_level") or "",
-        )
+        if values.get("exit_reason"):
+            if placement.end_date is None:
+                raise RuleBroken(_("An exit reason needs the day of leaving."), field="end_date")
+            placement = housing_services.end_placement(
+                actor=ctx.actor,
+                placement=placement,
+                end_date=placement.end_date,
+                exit_reason=values["exit_reason"],
+                exit_notes=values.get("exit_notes") or "",
+            )
+        return placement
