@@ -116,11 +116,14 @@ def test_quarterly_report_from_draft_to_approval_and_after(demo, live_server, pa
     )
     assert taranto.inner_text().strip() == "65"
     assert_no_small_figure(page, "LgNet2 network dashboard")
-    # Every chart of the page has its data table (the bars are drawn inside its rows).
+    # Every chart of the page has its data table: the month-by-month chart sits on the
+    # table of its values; the breakdown's bars are drawn inside its table's rows.
+    expect(page.locator("[data-testid=trend-chart] svg[aria-hidden=true]")).to_have_count(1)
     for testid in ("breakdown", "trend"):
         table = page.locator(f"table[data-testid={testid}]")
         expect(table).to_have_count(1)
         assert table.locator("caption").inner_text().strip()
+    expect(page.locator("table[data-testid=trend] tbody tr")).to_have_count(12)
     page.goto(f"{live_server.url}/rete/monitoring/?edition=LGNET2&indicator=services&by=category")
     assert_no_small_figure(page, "LgNet2 services by type")
 

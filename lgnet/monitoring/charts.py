@@ -64,6 +64,8 @@ def columns(
         )
     group_w = plot_w / max(len(categories), 1)
     small = 8 if len(categories) > 8 else 10
+    every = -(-len(categories) // 12)  # at most twelve labels along the axis
+    with_values = len(categories) * len(series) <= 24
     bar_w = min(28.0, group_w * 0.8 / max(len(series), 1))
     for i, category in enumerate(categories):
         x0 = left + i * group_w + (group_w - bar_w * len(series)) / 2
@@ -79,11 +81,16 @@ def columns(
             h = float(Decimal(value) / top_value) * plot_h
             y = top + plot_h - h
             parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}" '
-                f'fill="{COLOURS[j % len(COLOURS)]}"/>'
-                f'<text x="{x + (bar_w - 2) / 2:.1f}" y="{y - 2:.1f}" text-anchor="middle" '
-                f'font-size="{small - 1}">{_number(value)}</text>'
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(bar_w - 2, 1):.1f}" '
+                f'height="{h:.1f}" fill="{COLOURS[j % len(COLOURS)]}"/>'
             )
+            if with_values:
+                parts.append(
+                    f'<text x="{x + (bar_w - 2) / 2:.1f}" y="{y - 2:.1f}" '
+                    f'text-anchor="middle" font-size="{small - 1}">{_number(value)}</text>'
+                )
+        if i % every:
+            continue
         parts.append(
             f'<text x="{left + (i + 0.5) * group_w:.1f}" y="{top + plot_h + 14}" '
             f'text-anchor="middle" font-size="{small}">{escape(category)}</text>'
@@ -126,6 +133,7 @@ def _open(width: int, height: int) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" class="lgnet-chart" aria-hidden="true" '
+        'style="max-width: 100%; height: auto;" '
         f'focusable="false" font-family="{FONT}" fill="{TEXT}">'
     )
 

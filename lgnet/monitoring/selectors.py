@@ -418,6 +418,22 @@ def breakdown_rows(items: list[dict], by: list[str]) -> list[dict]:
     return items
 
 
+def trend_chart(items: list[dict], indicator: Indicator):
+    """A dashboard's month-by-month items as a column chart (hidden values drawn as stubs)."""
+    from django.utils.formats import date_format
+
+    from lgnet.monitoring import charts
+
+    if not items:
+        return ""
+    labels = []
+    for item in items:
+        year, month = (int(x) for x in item["month"].split("-"))
+        labels.append(date_format(date(year, month, 1), "M y"))
+    values = [None if item["suppressed"] else item["value"] for item in items]
+    return charts.columns(labels, [charts.Series(str(indicator.name), values)], width=560)
+
+
 # Reports.
 
 

@@ -63,6 +63,7 @@ def _breakdown(request: HttpRequest, edition, *, network: bool, city=None) -> di
         else:
             items = selectors.city_figures(query, city)
         context[key] = selectors.breakdown_rows(items, dims)
+    context["trend_svg"] = selectors.trend_chart(context.get("trend", []), indicator)
     return context
 
 

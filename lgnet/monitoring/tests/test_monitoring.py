@@ -617,7 +617,7 @@ def test_the_report_pdf_has_its_charts_and_tables_and_hides_small_cells_for_the_
     html = page.content.decode()
     for testid in ("chart-trend", "chart-types"):  # each chart with its table beside it
         assert f'data-testid="{testid}"' in html and f'data-testid="{testid}-table"' in html
-    assert html.count('aria-hidden="true" focusable="false"') == 2
+    assert html.count('class="lgnet-chart" aria-hidden="true"') == 2
 
     response = city.get(reverse("monitoring:report_pdf", args=["taranto", report.pk]))
     assert response.status_code == 200
