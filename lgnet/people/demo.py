@@ -10,7 +10,7 @@ from lgnet.network.models import City, Site
 from lgnet.people import names
 from lgnet.people.choices import Dwelling, LegalStatus, Vulnerability
 from lgnet.people.models import Contact, Person
-from lgnet.people.services import _derive
+from lgnet.people.services import derive_keys
 
 TARANTO_BENEFICIARIES = 65  # the LgNet2 figure of the press release
 TARANTO_DUPLICATES = 3  # records typed twice, for the review page
@@ -78,7 +78,7 @@ def _person(
         person.privacy_notice_by = registered_by
     if rng.random() < 0.5:
         person.phone = f"3{rng.randint(20, 93)} {rng.randint(1000000, 9999999)}"
-    _derive(person)
+    derive_keys(person)
     return person
 
 

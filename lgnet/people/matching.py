@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import permutations
 
 from anyascii import anyascii
@@ -58,8 +59,18 @@ def ascii_fold(text: str) -> str:
 ABBREVIATIONS = {"md": "muhammad", "mohd": "muhammad", "mhd": "muhammad", "muh": "muhammad"}
 
 
+# Names repeat (Mohamed, Diallo) and a file or a match scores the same words again and again:
+# the pure functions below remember their last answers. Bounded, so memory stays flat.
+_CACHED = 16384
+
+
 def tokens(text: str) -> list[str]:
     """Name words, with particles joined to the word that follows them."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=_CACHED)
+def _tokens(text: str) -> tuple[str, ...]:
     words = [ABBREVIATIONS.get(w, w) for w in re.split(r"[^a-z0-9]+", ascii_fold(text)) if w]
     joined: list[str] = []
     carry = ""
@@ -71,7 +82,7 @@ def tokens(text: str) -> list[str]:
         carry = ""
     if carry:
         joined.append(carry)
-    return joined
+    return tuple(joined)
 
 
 ARTICLES = ("al", "el", "ul")
@@ -89,6 +100,7 @@ def strip_particle(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=_CACHED)
 def skeleton(token: str) -> str:
     """A transliteration-tolerant key: first letter, then the consonants.
 
@@ -290,7 +302,19 @@ def score(q: Candidate, r: Candidate) -> Match:
         reasons.append(str(_("part of a compound name")))
     if birth_reason:
         reasons.append(birth_reason)
+    return Match(_weigh(names, birth, q, r, cf_q, cf_r, reasons), reasons)
 
+
+def _weigh(
+    names: float,
+    birth: float,
+    q: Candidate,
+    r: Candidate,
+    cf_q: str,
+    cf_r: str,
+    reasons: list[str] | None,
+) -> float:
+    """The score from the name and birth evidence; every step grows with ``names``."""
     # A weighted mean of the evidence, then penalties for evidence against.
     value = 0.62 * names + 0.38 * birth
     if names < 0.8:
@@ -302,14 +326,31 @@ def score(q: Candidate, r: Candidate) -> Match:
             value = min(1.0, value + 0.02)
         else:
             value *= 0.5
-            reasons.append(str(_("different sex")))
+            if reasons is not None:
+                reasons.append(str(_("different sex")))
     shared = set(q.nationalities) & set(r.nationalities)
     if shared:
         value = min(1.0, value + 0.03)
-        reasons.append(str(_("same nationality")))
+        if reasons is not None:
+            reasons.append(str(_("same nationality")))
     elif q.nationalities and r.nationalities:
         value *= 0.85
     if cf_q and cf_r and cf_q != cf_r:
         value *= 0.4
-        reasons.append(str(_("different codice fiscale")))
-    return Match(round(max(0.0, min(1.0, value)), 3), reasons)
+        if reasons is not None:
+            reasons.append(str(_("different codice fiscale")))
+    return round(max(0.0, min(1.0, value)), 3)
+
+
+def may_reach(q: Candidate, r: Candidate, minimum: float) -> bool:
+    """False when ``score(q, r)`` is below ``minimum`` whatever the names say.
+
+    The score only grows with the name similarity, so the score of identical names is its
+    ceiling: the birth dates, sex, nationalities and codice fiscale (cheap to compare) decide
+    it, and the costly name comparison is spared for pairs that cannot reach ``minimum``.
+    """
+    cf_q, cf_r = q.codice_fiscale.upper().strip(), r.codice_fiscale.upper().strip()
+    if cf_q and cf_r and cf_q == cf_r:
+        return True
+    birth, _reason = birth_score(q, r)
+    return _weigh(1.0, birth, q, r, cf_q, cf_r, None) >= minimum

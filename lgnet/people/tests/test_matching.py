@@ -113,3 +113,29 @@ def test_md_is_read_as_muhammad():
     assert tokens("Md Rahman") == tokens("Muhammad Rahman")
     match = score(person("Md", "Babu"), person("Mohammed", "Babu"))
     assert match.score >= LIKELY
+
+
+def test_may_reach_never_rules_out_a_pair_that_reaches_the_score():
+    from itertools import product
+
+    from lgnet.people.matching import may_reach
+
+    people = [
+        person("Mohamed", "Dialo"),
+        person("Muhammad", "Diallo", date(1990, 1, 1), "year"),
+        person("Dialo", "Mohamed", date(1990, 12, 3)),
+        person("Mohamed", "Dialo", date(1991, 6, 1), "estimated", nat=("ML",)),
+        person("Mohamed", "Dialo", date(1990, 3, 14), sex="F", nat=()),
+        person("Mohamed", "Dialo", date(1989, 3, 12), "month", sex="U"),
+        person("Fatoumata Binta", "Bah", sex="F", cf="DLAMMD90C12Z319X"),
+        person("Fatoumata", "Bah", sex="F", cf="dlammd90c12z319x"),
+        person("Fatoumata", "Bah", sex="F", cf="DLAMMD90C12Z319Y"),
+        person("A", "B", None),
+    ]
+    for q, r in product(people, repeat=2):
+        value = score(q, r).score
+        for minimum in (0.3, POSSIBLE, LIKELY, 0.95):
+            assert may_reach(q, r, minimum) or value < minimum, (q, r, minimum)
+    # and it does rule out what the names could not save: another birth year, another sex
+    assert not may_reach(person("Mohamed", "Dialo", date(1985, 6, 2)), people[0], LIKELY)
+    assert not may_reach(person("Mohamed", "Dialo", sex="F"), people[0], LIKELY)

@@ -115,6 +115,33 @@ def test_match_never_crosses_cities(client, world, bearer):
     assert {i["id"] for i in items} == {world.b.person.pk, world.b.other_person.pk}
 
 
+def test_matching_a_batch_finds_what_matching_one_by_one_finds(
+    world, django_assert_max_num_queries
+):
+    queries = [
+        selectors.candidate_of(Person(given_names=g, family_names=f, sex=s, birth_date=b))
+        for g, f, s, b in [
+            ("Muhammad", "Diallo", "M", date(1990, 3, 12)),
+            ("Dialo", "Mohamed", "M", date(1990, 3, 12)),
+            ("Mohamed", "Dialo", "F", date(1971, 8, 30)),
+            ("Amadou", "Barry", "M", date(1990, 3, 12)),
+        ]
+    ]
+    with scope(city=world.a.city):
+        one_by_one = [
+            [(s.person.pk, s.score) for s in selectors.find_matches(world.a.city, q, limit=3)]
+            for q in queries
+        ]
+        with django_assert_max_num_queries(3):
+            batch = selectors.find_matches_many(world.a.city, queries, limit=3)
+        assert [[(s.person.pk, s.score) for s in found] for found in batch] == one_by_one
+        assert {pk for pk, _score in one_by_one[0]} == {world.a.person.pk, world.a.other_person.pk}
+        earlier = selectors.find_matches_many(
+            world.a.city, queries, created_before=world.a.person.created_at
+        )
+        assert earlier == [[], [], [], []]
+
+
 def test_outreach_workers_see_and_write_minimal_data_only(client, world, bearer):
     headers = bearer("outreach")
     person = api(client, "get", f"/api/v1/persons/{world.a.person.pk}", headers).json()
