@@ -31,6 +31,8 @@ class Spec:
 
 READ_PERSONS = "people.view|people.view_minimal|people.view_referred"
 READ_ACTIVITIES = "activities.view|activities.record"
+# Partners hold data.export for what their pages show; the other kinds answer them 403.
+NOT_FOR_PARTNERS = (("partner", 403),)
 
 # Pages, by URL name.
 UI: dict[str, Spec] = {
@@ -628,7 +630,7 @@ API: dict[tuple[str, str], Spec] = {
         body=lambda w: {"comment": "Completate la parte narrativa."},
         expect_conflict=True,
     ),
-    # Imports and exports
+    # Imports and exports (a partner exports only what its pages show: persons, activities)
     ("post", "/api/v1/imports"): Spec("data.import"),
     ("get", "/api/v1/imports"): Spec("data.import"),
     ("get", "/api/v1/imports/{import_id}"): Spec("data.import", obj="import"),
@@ -636,12 +638,12 @@ API: dict[tuple[str, str], Spec] = {
         "data.import", obj="import", body=lambda w: {}, expect_conflict=True
     ),
     ("get", "/api/v1/exports/persons"): Spec("data.export"),
-    ("get", "/api/v1/exports/cases"): Spec("data.export"),
-    ("get", "/api/v1/exports/services"): Spec("data.export"),
-    ("get", "/api/v1/exports/placements"): Spec("data.export"),
+    ("get", "/api/v1/exports/cases"): Spec("data.export", refused_for=NOT_FOR_PARTNERS),
+    ("get", "/api/v1/exports/services"): Spec("data.export", refused_for=NOT_FOR_PARTNERS),
+    ("get", "/api/v1/exports/placements"): Spec("data.export", refused_for=NOT_FOR_PARTNERS),
     ("get", "/api/v1/exports/enrolments"): Spec("data.export"),
-    ("get", "/api/v1/exports/rent_supports"): Spec("data.export"),
-    ("get", "/api/v1/exports/rent_payments"): Spec("data.export"),
+    ("get", "/api/v1/exports/rent_supports"): Spec("data.export", refused_for=NOT_FOR_PARTNERS),
+    ("get", "/api/v1/exports/rent_payments"): Spec("data.export", refused_for=NOT_FOR_PARTNERS),
     ("get", "/api/v1/exports/activities"): Spec("data.export"),
     ("get", "/api/v1/exports/attendance"): Spec("data.export"),
 }

@@ -69,7 +69,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.PARTNER_WORKER: frozenset(
         CITY_VIEW
-        | {"people.view_referred", "referrals.respond", "services.record", "activities.record"}
+        | {
+            "people.view_referred",
+            "referrals.respond",
+            "services.record",
+            "activities.record",
+            "data.export",  # what its pages show: see lgnet.imports.exports.EXPORT_NEEDS
+        }
     ),
     Role.AUDITOR: frozenset(
         CITY_VIEW

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -123,7 +124,8 @@ def _plain(value):
 
 def _export(request: HttpRequest, kind: str, fmt: str, filters: dict):
     need(request, "data.export")
-    need(request, exports.EXPORT_NEEDS[kind])
+    if not exports.may_export(request.membership, kind):
+        raise PermissionDenied
     if fmt in ("csv", "xlsx"):
         content, _count = exports.export(
             kind,

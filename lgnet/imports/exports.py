@@ -26,18 +26,27 @@ EXPORT_KINDS = (
     "enrolments",
     "attendance",
 )
-# The capability each kind needs besides data.export.
-EXPORT_NEEDS = {
-    "persons": "people.view",
-    "cases": "cases.view",
-    "services": "cases.view",
-    "placements": "housing.view",
-    "rent_supports": "housing.view",
-    "rent_payments": "housing.view",
-    "activities": "activities.view",
-    "enrolments": "activities.view",
-    "attendance": "activities.view",
+# The capabilities each kind needs besides data.export (any one of them). A partner worker
+# exports what its pages show: the persons its organisation reaches, its own activities.
+EXPORT_NEEDS: dict[str, tuple[str, ...]] = {
+    "persons": ("people.view", "people.view_referred"),
+    "cases": ("cases.view",),
+    "services": ("cases.view",),
+    "placements": ("housing.view",),
+    "rent_supports": ("housing.view",),
+    "rent_payments": ("housing.view",),
+    "activities": ("activities.view", "activities.record"),
+    "enrolments": ("activities.view", "activities.record"),
+    "attendance": ("activities.view", "activities.record"),
 }
+
+
+def may_export(membership, kind: str) -> bool:
+    """The membership holds data.export and one of the kind's capabilities."""
+    return membership.can("data.export") and any(
+        membership.can(capability) for capability in EXPORT_NEEDS[kind]
+    )
+
 
 FULL_PERSON = [
     "external_id",

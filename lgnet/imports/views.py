@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -139,8 +140,8 @@ def export_list(request: HttpRequest, city_slug: str) -> HttpResponse:
     kind = request.GET.get("kind") or data.get("kind") or "persons"
     if kind not in exports.EXPORT_KINDS:
         raise Http404
-    if not request.membership.can(exports.EXPORT_NEEDS[kind]):
-        raise Http404
+    if not exports.may_export(request.membership, kind):
+        raise PermissionDenied
     fmt = "csv" if (request.GET.get("format") or data.get("format")) == "csv" else "xlsx"
     content, _count = exports.export(
         kind,

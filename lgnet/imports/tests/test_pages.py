@@ -109,10 +109,28 @@ def test_api_reports_row_errors_in_the_callers_language(world, client, bearer):
     assert [(e["row"], e["column"]) for e in body["errors"]] == [(2, "family_names")]
 
 
-def test_partner_and_caseworker_may_not_export(world, login):
-    for name in ("partner", "caseworker", "outreach"):
+def test_caseworker_and_outreach_may_not_export(world, login):
+    for name in ("caseworker", "outreach"):
         client = login(world.user(name))
         assert client.get(reverse("imports:export", args=[TARANTO])).status_code == 403
+
+
+def test_partner_exports_what_its_pages_show_and_nothing_else(world, login):
+    from lgnet.imports.exports import FULL_PERSON
+
+    client = login(world.user("partner"))
+    url = reverse("imports:export", args=[TARANTO])
+    rows = _csv_rows(client.post(url + "?kind=persons", {"format": "csv"}))
+    # Only the person referred to its organisation, in the partner's shape.
+    assert [r["family_names"] for r in rows] == ["Dialo"]
+    hidden = {"codice_fiscale", "legal_status", "permit_number", "permit_expiry", "nationalities"}
+    assert hidden <= set(FULL_PERSON) and not hidden & set(rows[0])
+    assert "vulnerabilities" not in rows[0] and "dwelling" not in rows[0]
+    assert rows[0]["birth_date"].endswith("-01-01")
+    event = AuditEvent.objects.get(action="data.exported")
+    assert event.actor == world.user("partner") and event.data["rows"] == 1
+    for kind in ("cases", "services", "placements", "rent_supports", "rent_payments"):
+        assert client.get(url + f"?kind={kind}").status_code == 403, kind
 
 
 def test_coordinator_export_holds_vulnerabilities_and_is_logged(world, login):
@@ -257,4 +275,7 @@ def test_placements_and_enrolments_exports(world, client, bearer):
     assert body["count"] == 1 and body["items"][0]["start_date"]
     body = client.get("/api/v1/exports/enrolments", headers=bearer("coordinator")).json()
     assert body["count"] == 1 and body["items"][0]["activity"] == world.a.activity.pk
-    assert client.get("/api/v1/exports/enrolments", headers=bearer("partner")).status_code == 403
+    # The partner runs the course: its enrolments are what its activity pages show.
+    body = client.get("/api/v1/exports/enrolments", headers=bearer("partner")).json()
+    assert [item["activity"] for item in body["items"]] == [world.a.activity.pk]
+    assert client.get("/api/v1/exports/cases", headers=bearer("partner")).status_code == 403
