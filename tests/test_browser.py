@@ -72,6 +72,11 @@ def test_phone_layout_and_skip_link(demo, live_server, browser):
 
         widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1] + 1, f"horizontal scroll: scrollWidth/innerWidth {widths}"
+        # The menu sits above the page, never over its title.
+        menu = page.locator(".it-header-navbar-wrapper").bounding_box()
+        title = page.locator("main h1").first.bounding_box()
+        assert menu["y"] + menu["height"] <= title["y"], (menu, title)
+        page.screenshot(path="/tmp/phone-city-home.png")
 
         page.keyboard.press("Tab")
         focused = page.evaluate(
