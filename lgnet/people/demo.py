@@ -82,6 +82,9 @@ def _person(
     return person
 
 
+BIRTHS_AS_OF = date(2026, 11, 26)
+
+
 def seed_people(scale: int = 1) -> None:
     today = date.today()  # noqa: DTZ011 - demo dates only
     cities = City.objects.order_by("slug")
@@ -96,7 +99,9 @@ def seed_people(scale: int = 1) -> None:
         if operator is None or mobile is None:
             continue
         count = _volume(city.slug, rng, scale)
-        records = names.population(rng, count, today=today)
+        # Births from a fixed day: the demo registry is the same whatever day it is loaded,
+        # so docs/samples (people already registered under other spellings) keep matching.
+        records = names.population(rng, count, today=BIRTHS_AS_OF)
         duplicates = TARANTO_DUPLICATES if city.slug == "taranto" else max(1, count // 60)
         records += [names.variant(rng, rng.choice(records[:count])) for _ in range(duplicates)]
         # Taranto's 65 were taken in charge during LgNet2 (2023); elsewhere through LGNET3.
