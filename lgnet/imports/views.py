@@ -64,8 +64,10 @@ def import_list(request: HttpRequest, city_slug: str) -> HttpResponse:
 @requires("data.import")
 def import_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     data_import = selectors.get_import_for(request.city, pk)
+    kind = KINDS.get(data_import.kind)
     context = {
         "data_import": data_import,
+        "kind_label": kind.label if kind else data_import.kind,
         "duplicates": selectors.duplicate_view(data_import),
         "errors": data_import.errors[:500],
         "can_apply": data_import.status == ImportStatus.CHECKED,
