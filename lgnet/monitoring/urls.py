@@ -15,9 +15,7 @@ urlpatterns = [
     path(
         "c/<slug:city_slug>/reports/<int:pk>/fund.xlsx", views.report_export, name="report_export"
     ),
-    path(
-        "c/<slug:city_slug>/reports/<int:pk>/report.pdf", views.report_pdf_view, name="report_pdf"
-    ),
+    path("c/<slug:city_slug>/reports/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("rete/monitoring/", views.network_dashboard, name="network_dashboard"),
     path("rete/monitoring/targets/", views.targets, name="targets"),
     path("rete/reports/", views.network_reports, name="network_reports"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lgnet.accounts.permissions import requires
 from lgnet.core.exceptions import RuleBroken
-from lgnet.monitoring import exports, report_pdf, selectors, services
+from lgnet.monitoring import exports, selectors, services
 from lgnet.monitoring.forms import (
     CommentForm,
     NarrativeForm,
@@ -21,6 +21,7 @@ from lgnet.monitoring.forms import (
     TargetForm,
 )
 from lgnet.monitoring.models import Dimension
+from lgnet.monitoring.report_pdf import pdf_response
 from lgnet.network import selectors as network_selectors
 
 
@@ -209,9 +210,9 @@ def report_export(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse
 
 
 @requires("monitoring.city")
-def report_pdf_view(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+def report_pdf(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.city, pk)
-    return report_pdf.pdf_response(report, network=False)
+    return pdf_response(report, network=False)
 
 
 # The network.
@@ -299,7 +300,7 @@ def network_report_export(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("monitoring.network")
 def network_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for_network(pk)
-    return report_pdf.pdf_response(report, network=True)
+    return pdf_response(report, network=True)
 
 
 @requires("network.manage")
