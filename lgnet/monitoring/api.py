@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lgnet.core.api import ErrorOut, need
@@ -211,7 +211,7 @@ def report_create(request: HttpRequest, payload: ReportIn):
         period_start=payload.period_start,
         period_end=payload.period_end,
     )
-    return 201, _report_out(report, network=False)
+    return Status(201, _report_out(report, network=False))
 
 
 @router.get("/reports/{report_id}", response={200: ReportOut, **ERRORS})

@@ -64,8 +64,14 @@ def _contact_dims() -> Dims:
     )
 
 
+# The periods asked for, counted up to today: a period that has not begun has no rows yet,
+# and the current one counts what happened so far (an open case is not counted in months to
+# come). `period_end` is the period's own end, the key the rows are stored under.
 PERIODS = (
-    "periods AS (SELECT * FROM unnest(%(starts)s::date[], %(ends)s::date[]) AS p(start_on, end_on))"
+    "periods AS (SELECT start_on, period_end, "
+    "LEAST(period_end, (now() AT TIME ZONE %(tz)s)::date) AS end_on "
+    "FROM unnest(%(starts)s::date[], %(ends)s::date[]) AS p(start_on, period_end) "
+    "WHERE start_on <= (now() AT TIME ZONE %(tz)s)::date)"
 )
 
 
@@ -83,7 +89,7 @@ def grouped(
 
     def select(area: str, lateral: str) -> str:
         return (
-            "SELECT p.start_on AS period_start, p.end_on AS period_end, "
+            "SELECT p.start_on AS period_start, p.period_end AS period_end, "
             f"{dims.sex}::varchar AS sex, {dims.age_band}::varchar AS age_band, "
             f"{dims.nationality}::varchar AS nationality, "
             f"{dims.vulnerable}::varchar AS vulnerable, {area}::varchar AS action_area, "
@@ -303,8 +309,9 @@ def persons_housed() -> str | None:
     )
 
 
+# p.end_on is at most today: an open placement counts its nights up to tonight.
 NIGHTS = (
-    "GREATEST(0, LEAST(COALESCE(pl.end_date, CURRENT_DATE + 1), p.end_on + 1) "
+    "GREATEST(0, LEAST(COALESCE(pl.end_date, p.end_on + 1), p.end_on + 1) "
     "- GREATEST(pl.start_date, p.start_on))"
 )
 
@@ -332,21 +339,21 @@ def occupancy_rate() -> str | None:
     if t is None:
         return None
     used = (
-        f"used AS (SELECT p.start_on, p.end_on, SUM({NIGHTS}) AS nights FROM periods p "  # noqa: S608 - tables from models, values as parameters
+        f"used AS (SELECT p.start_on, p.period_end, SUM({NIGHTS}) AS nights FROM periods p "  # noqa: S608 - tables from models, values as parameters
         f"JOIN {t['placement']} pl ON {PLACED_IN_PERIOD} GROUP BY 1, 2)"
     )
     available = (
-        "avail AS (SELECT p.start_on, p.end_on, COUNT(b.id) * GREATEST(0, "  # noqa: S608 - tables from models, values as parameters
-        "LEAST(p.end_on, CURRENT_DATE) - p.start_on + 1) AS nights FROM periods p "
-        f"JOIN {t['bed']} b ON b.city_id = %(city)s AND b.is_active GROUP BY 1, 2)"
+        "avail AS (SELECT p.start_on, p.period_end, COUNT(b.id) * GREATEST(0, "  # noqa: S608 - tables from models, values as parameters
+        "p.end_on - p.start_on + 1) AS nights FROM periods p "
+        f"JOIN {t['bed']} b ON b.city_id = %(city)s AND b.is_active GROUP BY 1, 2, p.end_on)"
     )
     return (
         f"WITH {PERIODS}, {used}, {available} SELECT a.start_on AS period_start, "  # noqa: S608 - tables from models, values as parameters
-        "a.end_on AS period_end, ''::varchar AS sex, ''::varchar AS age_band, "
+        "a.period_end AS period_end, ''::varchar AS sex, ''::varchar AS age_band, "
         "''::varchar AS nationality, ''::varchar AS vulnerable, ''::varchar AS action_area, "
         "''::varchar AS category, round(100.0 * COALESCE(u.nights, 0) / a.nights, 1) AS value "
-        "FROM avail a "
-        "LEFT JOIN used u ON u.start_on = a.start_on AND u.end_on = a.end_on WHERE a.nights > 0"
+        "FROM avail a LEFT JOIN used u "
+        "ON u.start_on = a.start_on AND u.period_end = a.period_end WHERE a.nights > 0"
     )
 
 

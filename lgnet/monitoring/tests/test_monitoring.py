@@ -1,7 +1,7 @@
 """Figures, disclosure at the network level, reports and their freeze, the network's SQL."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from lgnet.cases.models import ServiceType
@@ -731,3 +732,30 @@ def test_activity_measures_count_course_participants(world):
     assert _live(world, "course_participants", date(2024, 1, 1), date(2024, 6, 30)) == 1
     assert _live(world, "course_participants", date(2023, 1, 1), date(2023, 12, 31)) == 0
     assert _live(world, "civic_hours", date(2024, 1, 1), date(2024, 12, 31)) == 0
+
+
+def test_figures_count_up_to_today_never_the_months_to_come(world):
+    # The world's case opened on 1 March 2024 is still open.
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    next_month = (this_month + timedelta(days=32)).replace(day=1)
+    after = (next_month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    assert _live(world, "beneficiaries", this_month, today) == 1
+    assert _live(world, "beneficiaries", next_month, after) == 0
+    # A period running through today counts so far; its row keeps the period's own end.
+    rows = engine.compute(
+        Indicator.objects.get(code="beneficiaries"), world.a.city, [(this_month, after)]
+    )
+    assert {(r.period_start, r.period_end) for r in rows} == {(this_month, after)}
+    # An open-ended stay counts its nights up to tonight, not to the period's end.
+    from lgnet.housing.services import place_person
+
+    with scopes_disabled():
+        place_person(
+            actor=world.user("coordinator"),
+            person=world.a.other_person,
+            bed=world.a.spare_bed,
+            start_date=this_month,
+        )
+    nights = (today - this_month).days + 1
+    assert _live(world, "bed_nights", this_month, after) == nights
