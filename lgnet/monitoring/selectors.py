@@ -7,6 +7,7 @@ ReportFigure), never a person-level table; tests capture their SQL to prove it.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -541,15 +542,30 @@ def report_figures(report: PeriodReport, *, network: bool) -> list[dict]:
     return rows
 
 
-def fund_rows(report: PeriodReport, *, network: bool) -> list[dict]:
-    """The fund's indicators with the value they take from the report's figures."""
+def _programming_period(text: str) -> tuple[str, str] | None:
+    """ "FAMI 2014-2020" and "AMIF 2021–2027" -> the years; None when the text names none."""
+    found = re.search(r"(\d{4})\s*[-–/]\s*(\d{4})", text or "")
+    return found.groups() if found else None
+
+
+def fund_indicators_for(edition) -> list:
+    """The fund indicators of the edition's programming period (DESIGN §6): an edition of
+    FAMI 2014-2020 does not report on the AMIF 2021-2027 common indicators. An edition that
+    names no period gets them all."""
     from lgnet.monitoring.models import FundIndicator
 
+    funds = FundIndicator.objects.prefetch_related("indicators").order_by("code")
+    period = _programming_period(edition.fund)
+    return [f for f in funds if period is None or _programming_period(f.programme) == period]
+
+
+def fund_rows(report: PeriodReport, *, network: bool) -> list[dict]:
+    """The fund's indicators with the value they take from the report's figures."""
     with scopes_disabled():
         values = {f.indicator_id: f.value for f in report.figures.all()}
     limit = threshold()
     rows = []
-    for fund in FundIndicator.objects.prefetch_related("indicators"):
+    for fund in fund_indicators_for(report.edition):
         sources = list(fund.indicators.all())
         value = (
             sum((values.get(i.pk, Decimal(0)) for i in sources), Decimal(0)) if sources else None

@@ -391,6 +391,18 @@ def test_the_fund_export_opens_with_openpyxl(world, data, login):
     assert amif["O.2.3"][3] == "<5"
 
 
+@pytest.mark.parametrize(
+    ("fund", "expected"), [("FAMI 2021-2027", True), ("FAMI 2014-2020", False), ("", True)]
+)
+def test_fund_indicators_belong_to_the_editions_programming_period(world, fund, expected):
+    edition = world.edition
+    edition.fund = fund
+    edition.save(update_fields=["fund"])
+    rows = selectors.fund_rows(world.a.report, network=False)
+    assert bool(rows) is expected
+    assert all(r["fund"].programme.endswith("2021-2027") for r in rows)
+
+
 def test_a_report_cannot_leave_its_edition(world):
     from lgnet.core.exceptions import RuleBroken
 
