@@ -233,3 +233,23 @@ def test_a_body_over_the_upload_limit_answers_413(client, world, bearer, setting
     body = {"given_names": "x" * 2000, "family_names": "y", "sex": "F", "birth_date": "1990-01-01"}
     response = send(client, "POST", "/api/v1/persons", body, bearer("caseworker"))
     assert_error_shape(response, 413)
+
+
+# A session's start_time with a time zone ("00:00:00Z"): saved without it, then the answer could
+# not be written as JSON (ValueError: timezone-aware times) -> 500. Found by the CI fuzz run.
+
+
+@pytest.mark.parametrize("start_time", ["00:00:00Z", "09:30:00+02:00"])
+def test_a_session_start_time_with_a_time_zone_answers_400(client, world, bearer, start_time):
+    session = world.a.session
+    url = f"/api/v1/sessions/{session.pk}"
+    response = send(client, "PATCH", url, {"start_time": start_time}, bearer("caseworker"))
+    assert fields(assert_error_shape(response, 400)) == {"start_time"}
+    body = {"activity": session.activity_id, "date": str(session.date), "hours": 2}
+    response = send(
+        client, "POST", "/api/v1/sessions", {**body, "start_time": start_time}, bearer("caseworker")
+    )
+    assert fields(assert_error_shape(response, 400)) == {"start_time"}
+    response = send(client, "PATCH", url, {"start_time": "09:30:00"}, bearer("caseworker"))
+    assert response.status_code == 200, response.content
+    assert response.json()["start_time"] == "09:30:00"

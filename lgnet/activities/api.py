@@ -3,12 +3,14 @@
 import datetime
 from datetime import date, time
 from enum import StrEnum
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import AfterValidator
 
 from lgnet.activities import selectors, services
 from lgnet.activities.models import (
@@ -297,6 +299,17 @@ def activity_head_counts(request: HttpRequest, activity_id: int, payload: HeadCo
 # Sessions -----------------------------------------------------------------------------------
 
 
+def _time_of_day(value: time) -> time:
+    """A session starts at a local time of day: an offset ("09:30Z") would be dropped on save
+    and then could not be written back as JSON (was a 500)."""
+    if value.tzinfo is not None:
+        raise ValueError("a time of day without a time zone, such as 09:30")
+    return value
+
+
+TimeOfDay = Annotated[time, AfterValidator(_time_of_day)]
+
+
 class SessionOut(Schema):
     id: int
     activity: int = Field(alias="activity_id")
@@ -312,14 +325,14 @@ class SessionIn(Schema):
     activity: int
     date: datetime.date
     hours: float = Field(gt=0, le=24)
-    start_time: time | None = None
+    start_time: TimeOfDay | None = None
     topic: str = Field("", max_length=200)
     place: str = Field("", max_length=200)
 
 
 class SessionPatch(Schema):
     date: datetime.date = patch_field()
-    start_time: time | None = None
+    start_time: TimeOfDay | None = None
     hours: float = patch_field(gt=0, le=24)
     topic: str | None = Field(None, max_length=200)
     place: str | None = Field(None, max_length=200)
@@ -329,7 +342,7 @@ class SessionPatch(Schema):
 class WeeklyIn(Schema):
     activity: int
     weekdays: list[int] = Field(min_length=1, max_length=7, description="0 = Monday … 6 = Sunday")
-    start_time: time | None = None
+    start_time: TimeOfDay | None = None
     hours: float = Field(gt=0, le=24)
     first_day: date = Field(alias="from")
     last_day: date = Field(alias="to")
