@@ -19,7 +19,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 lgnet \
-    && useradd --system --uid 10001 --gid lgnet --home-dir /app --shell /usr/sbin/nologin lgnet
+    && useradd --system --uid 10001 --gid lgnet --create-home --home-dir /home/lgnet \
+        --shell /usr/sbin/nologin lgnet  # a home for the font cache and gunicorn's control socket
 
 WORKDIR /app
 
