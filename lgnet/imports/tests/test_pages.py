@@ -279,3 +279,29 @@ def test_placements_and_enrolments_exports(world, client, bearer):
     body = client.get("/api/v1/exports/enrolments", headers=bearer("partner")).json()
     assert [item["activity"] for item in body["items"]] == [world.a.activity.pk]
     assert client.get("/api/v1/exports/cases", headers=bearer("partner")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("actor", "page", "kinds"),
+    [
+        ("coordinator", "housing:placement_list", ["placements"]),
+        ("coordinator", "housing:rent_list", ["rent_supports", "rent_payments"]),
+        ("coordinator", "activities:list", ["activities", "enrolments", "attendance"]),
+        ("partner", "activities:list", ["activities", "enrolments", "attendance"]),
+    ],
+)
+def test_lists_link_to_their_exports(world, login, actor, page, kinds):
+    client = login(world.user(actor))
+    content = client.get(reverse(page, args=[TARANTO])).content.decode()
+    for kind in kinds:
+        assert f'data-testid="export-{kind}"' in content, kind
+        assert (
+            client.get(reverse("imports:export", args=[TARANTO]) + f"?kind={kind}").status_code
+            == 200
+        )
+
+
+def test_lists_without_the_capability_show_no_export(world, login):
+    client = login(world.user("caseworker"))
+    content = client.get(reverse("activities:list", args=[TARANTO])).content.decode()
+    assert "export-activities" not in content
