@@ -373,12 +373,15 @@ def _shortlists(
     crowded = {pk for ids in candidates if len(ids) > SCORED_LIMIT for pk in ids}
     names: dict[int, str] = {}
     if crowded:
+        # By primary key only (the ids are the city's, from _ids_by_key), the city checked
+        # on each row: with the city in the condition, stale statistics can make the planner
+        # read the whole city and compare each row with every id.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, name_search FROM people_person WHERE city_id = %s AND id = ANY(%s)",
-                [city.pk, sorted(crowded)],
+                "SELECT id, city_id, name_search FROM people_person WHERE id = ANY(%s)",
+                [sorted(crowded)],
             )
-            names = dict(cursor.fetchall())
+            names = {pk: name for pk, city_id, name in cursor.fetchall() if city_id == city.pk}
     shortlists = []
     for query, ids, cf_ids in zip(queries, candidates, same_cf, strict=True):
         if len(ids) <= SCORED_LIMIT:

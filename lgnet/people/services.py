@@ -96,15 +96,16 @@ def derive_keys(person: Person) -> None:
 
 
 _derive = derive_keys  # the name benchmarks/dedup imports
+_VULNERABILITIES = frozenset(Vulnerability.values)
 
 
 def validate_person(person: Person, *, check_constraints: bool = True) -> None:
     """The registry's rules for a person's fields, as forms, the API and imports apply them.
 
-    ``check_constraints=False`` leaves out the model's database constraints (an external id
-    unique in the city, a record not merged into itself), which cost one query per person:
-    for a caller that checks the external id itself and writes many new persons at once,
-    letting the database enforce them at insert.
+    ``check_constraints=False`` leaves out the model's uniqueness and database constraints
+    (an external id unique in the city, a record not merged into itself), which cost one
+    query per person: for a caller that checks the external id itself and writes many new
+    persons at once, letting the database enforce them at insert.
     """
     errors: dict[str, list] = {}
     for name, clean in (
@@ -117,7 +118,7 @@ def validate_person(person: Person, *, check_constraints: bool = True) -> None:
         except ValidationError as error:
             errors[name] = error.messages
     person.vulnerabilities = list(person.vulnerabilities or [])
-    wrong = set(person.vulnerabilities) - set(Vulnerability.values)
+    wrong = set(person.vulnerabilities) - _VULNERABILITIES
     if wrong:
         errors["vulnerabilities"] = [
             _("Unknown vulnerability codes: %(codes)s") % {"codes": ", ".join(sorted(wrong))}
@@ -132,6 +133,7 @@ def validate_person(person: Person, *, check_constraints: bool = True) -> None:
     _normalise_birth_date(person)
     person.full_clean(
         exclude=["city", "registered_by", "privacy_notice_by", "merged_into"],
+        validate_unique=check_constraints,
         validate_constraints=check_constraints,
     )
 
