@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from lgnet.core import audit
 from lgnet.core.exceptions import RuleBroken
+from lgnet.imports.bulk import copy_values, recorded_history
 from lgnet.imports.kinds import KINDS, get_kind
 from lgnet.imports.kinds.base import Context, RowError, RowRefused
 from lgnet.imports.models import Import, ImportedRecord, ImportStatus
 from lgnet.imports.reading import read_rows
 
 MAX_BYTES = 50 * 1024 * 1024
-PROGRESS_EVERY = 500
+BATCH = 500  # rows read before they are written, and the progress reported
 
 
 class _Rollback(Exception):
@@ -71,11 +72,13 @@ def run(
         create_duplicates=data_import.create_duplicates,
     )
     counts = {"created": 0, "linked": 0, "unchanged": 0, "duplicate": 0, "invalid": 0}
-    outcomes: list[tuple[int, str, Any]] = []
     rows = 0
     warnings: list[str] = []
+    history = {"import": data_import.pk}
+    if getattr(actor, "is_authenticated", False):
+        history["user"] = actor.pk
     try:
-        with transaction.atomic():
+        with transaction.atomic(), recorded_history(**history):
             with data_import.file.open("rb") as stream:
                 header, body = read_rows(stream, data_import.filename)
                 mapping, unknown, missing = kind.header_map(header)
@@ -86,29 +89,21 @@ def run(
                 for name in missing:
                     ctx.errors.append(RowError(1, name, _("This column is missing.")))
                 kind.start(ctx)
+                batch: list[tuple[int, dict, list]] = []
                 for number, cells in body:
                     rows += 1
                     values, errors = kind.parse_row(number, cells, mapping)
-                    if errors or missing:
-                        ctx.errors.extend(errors)
-                        counts["invalid"] += 1
-                    else:
-                        try:
-                            outcome = kind.write(ctx, number, values, kind.key(values))
-                        except RowRefused as refused:
-                            ctx.errors.extend(refused.row_errors(number))
-                            counts["invalid"] += 1
-                        else:
-                            counts[outcome.action] += 1
-                            if outcome.action in ("created", "linked"):
-                                outcomes.append((number, kind.key(values), outcome))
-                    if progress and rows % PROGRESS_EVERY == 0:
-                        progress(rows, 0)
+                    batch.append((number, values, errors + ([None] if missing else [])))
+                    if len(batch) >= BATCH:
+                        _write(ctx, kind, batch, counts)
+                        batch = []
+                        if progress:
+                            progress(rows, 0)
+                _write(ctx, kind, batch, counts)
                 kind.finish(ctx)
             complete = not ctx.errors and not counts["duplicate"]
             if not (apply and complete):
                 raise _Rollback
-            _link_rows(ctx, kind, outcomes)
             data_import.status = ImportStatus.APPLIED
             data_import.applied_by = actor if getattr(actor, "is_authenticated", False) else None
             data_import.applied_at = timezone.now()
@@ -128,6 +123,40 @@ def run(
     return data_import
 
 
+def _write(ctx: Context, kind, batch: list[tuple[int, dict, list]], counts: dict) -> None:
+    """Write a batch of parsed rows (all at once when the kind can, else row by row, each
+    through its service), count what each row did, and link the rows to their records.
+
+    A row with an error of its own (or a file missing a column: the ``None`` error) is
+    not written; the errors are reported in the order of the rows.
+    """
+    valid = [(number, values, kind.key(values)) for number, values, errors in batch if not errors]
+    results: dict[int, Any] = {}
+    if hasattr(kind, "write_batch"):
+        results = dict(zip((n for n, _v, _k in valid), kind.write_batch(ctx, valid), strict=True))
+    else:
+        for number, values, key in valid:
+            try:
+                results[number] = kind.write(ctx, number, values, key)
+            except RowRefused as refused:
+                results[number] = refused
+    keys = {number: key for number, _values, key in valid}
+    links = []
+    for number, _values, errors in batch:
+        result = results.get(number)
+        if errors:
+            ctx.errors.extend(e for e in errors if e is not None)
+            counts["invalid"] += 1
+        elif isinstance(result, RowRefused):
+            ctx.errors.extend(result.row_errors(number))
+            counts["invalid"] += 1
+        else:
+            counts[result.action] += 1
+            if result.action in ("created", "linked"):
+                links.append((number, keys[number], result))
+    _link_rows(ctx, kind, links)
+
+
 def _store(data_import: Import, rows: int, counts: dict, ctx: Context, warnings: list) -> None:
     data_import.rows = data_import.done = rows
     data_import.counts = counts
@@ -141,25 +170,24 @@ def _store(data_import: Import, rows: int, counts: dict, ctx: Context, warnings:
 
 
 def _link_rows(ctx: Context, kind, outcomes: list) -> None:
-    """Each written row points at the record it made or was linked to."""
-    records = []
+    """Each written row points at the record it made or was linked to (written as the run
+    goes, in its transaction: a check rolls them back with the rest)."""
+    now = timezone.now()
+    rows = []
     for number, key, outcome in outcomes:
         target = kind.target_id(ctx, outcome.target)
-        if target is None:
-            continue
-        records.append(
-            ImportedRecord(
-                city=ctx.city,
-                data_import=ctx.data_import,
-                kind=kind.name,
-                row=number,
-                key=key,
-                target_type=kind.model_label,
-                target_id=target,
-                action=outcome.action,
+        if target is not None:
+            rows.append(
+                (now, now, ctx.city.pk, ctx.data_import.pk, kind.name, number, key)
+                + (kind.model_label, target, outcome.action)
             )
+    if rows:
+        copy_values(
+            ImportedRecord,
+            ["created_at", "updated_at", "city", "data_import", "kind", "row", "key"]
+            + ["target_type", "target_id", "action"],
+            rows,
         )
-    ImportedRecord.objects.bulk_create(records, batch_size=2000)
 
 
 def check_import(data_import: Import, *, actor: Any, progress=None) -> Import:

@@ -1,15 +1,25 @@
-"""Persons: the registry's own checks, duplicates looked up in the registry and in the file."""
+"""Persons: the registry's own checks, duplicates looked up in the registry and in the file.
+
+Rows are handled a batch at a time (``write_batch``): one query asks which rows were
+imported before, one set of queries matches the whole batch against the registry, one
+query finds the earlier rows of the file sharing name keys; then the new persons, their
+audit events and their name keys are written with COPY. A batch's rows are kept in memory
+until it is written; the file's earlier rows are looked up in the database (temporary
+tables of the run's transaction), so memory stays flat however long the file is.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from lgnet.core.models import AuditEvent
+from lgnet.imports.bulk import copy_insert, copy_values, reserve_ids
 from lgnet.imports.kinds.base import (
     CellError,
     Column,
@@ -44,6 +54,11 @@ from lgnet.people.models import Person
 BATCH = 500
 IN_FILE_WINDOW = 50  # earlier rows remembered per name key, at most
 IN_FILE_SCORED = 20  # earlier rows scored in full per row, at most
+REPORTED = 2000  # likely duplicates kept for the report, at most (as many as it shows)
+
+# The run's own tables, in its transaction only (ON COMMIT DROP): the keys of the rows seen
+# so far, and the name keys of the persons written so far, with their row.
+_SEEN, _NAMES = "lgnet_import_seen", "lgnet_import_names"
 
 SEX_WORDS = {"femmina": "F", "donna": "F", "maschio": "M", "uomo": "M", "altro": "X"}
 
@@ -194,40 +209,115 @@ class PersonsKind(Kind):
     # --- the run -------------------------------------------------------------------------
 
     def start(self, ctx: Context) -> None:
-        from lgnet.imports.models import ImportedRecord
-
-        city = ctx.city
         ctx.state.update(
-            registry=Person.objects.filter(city=city).exists(),
-            by_external=dict(
-                Person.objects.filter(city=city)
-                .exclude(external_id="")
-                .values_list("external_id", "id")
-            ),
-            imported=dict(
-                ImportedRecord.objects.filter(city=city, kind=self.name).values_list(
-                    "key", "target_id"
-                )
-            ),
-            seen_external=set(),
-            pending=[],
-            made_ids=set(),
-            row_person={},
-            keys={},
-            candidates={},
+            registry=Person.objects.filter(city=ctx.city).exists(),
+            # The registry as it stood: the rows this run writes are matched as rows of the file.
+            started_at=timezone.now(),
+            written=0,
+            written_rows={},  # number -> person id, of the batch written last
+            pending=[],  # (number, key, person) of this batch, written by finish()
+            batch_keys={},  # name key -> this batch's rows to be created, for the in-file match
+            batch_rows={},  # number -> (candidate, person) of this batch's rows to be created
         )
+        with connection.cursor() as cursor:
+            for table in (_SEEN, _NAMES):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")  # a run earlier in this transaction
+            cursor.execute(f"CREATE TEMPORARY TABLE {_SEEN} (key text PRIMARY KEY) ON COMMIT DROP")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_NAMES} (key text NOT NULL, line integer NOT NULL,"
+                " person_id bigint NOT NULL) ON COMMIT DROP"
+            )
+            cursor.execute(f"CREATE INDEX ON {_NAMES} (key, line)")
+            # Without statistics (temporary tables get none), the batch queries look costly
+            # enough to be compiled (JIT): tens of milliseconds for a query of a hundred.
+            cursor.execute("SET LOCAL jit = off")
 
     def write(self, ctx: Context, number: int, values: dict, key: str) -> Outcome:
-        state = ctx.state
-        external = values.get("external_id", "")
-        if key in state["imported"] or (external and external in state["by_external"]):
-            return Outcome("unchanged")
-        if external:
-            if external in state["seen_external"]:
-                raise RowRefused(
-                    "external_id", _("This external id is used by an earlier row of the file.")
+        result = self.write_batch(ctx, [(number, values, key)])[0]
+        if isinstance(result, RowRefused):
+            raise result
+        return result
+
+    def write_batch(self, ctx: Context, items: list[tuple[int, dict, str]]) -> list:
+        """Check and write a batch of parsed rows ``(number, values, key)``: an Outcome or a
+        RowRefused per row, in order. The batch is written before this returns."""
+        results: dict[int, Outcome | RowRefused] = {}
+        known = self._known_keys(ctx, [key for _number, _values, key in items])
+        externals = {v["external_id"] for _n, v, _k in items if v.get("external_id")}
+        registered = self._registered_externals(ctx, externals)
+        seen: set[str] = set()
+        fresh: list[tuple[int, str, Person]] = []
+        for number, values, key in items:
+            external = values.get("external_id", "")
+            if known.get(key) == "seen" or key in seen:
+                results[number] = (
+                    RowRefused(
+                        "external_id", _("This external id is used by an earlier row of the file.")
+                    )
+                    if external
+                    else RowRefused("", _("This row repeats an earlier row of the file."))
                 )
-            state["seen_external"].add(external)
+                continue
+            if known.get(key) == "unchanged" or external in registered:
+                results[number] = Outcome("unchanged")
+                continue
+            seen.add(key)
+            try:
+                fresh.append((number, key, self._person(ctx, values)))
+            except RowRefused as refused:
+                results[number] = refused
+        self._note_seen(seen)
+        queries = [people_selectors.candidate_of(person) for _n, _k, person in fresh]
+        in_registry = self._in_registry(ctx, queries)
+        earlier = self._earlier_rows(ctx, queries)
+        for (number, key, person), query, registry, rows in zip(
+            fresh, queries, in_registry, earlier, strict=True
+        ):
+            try:
+                results[number] = self._decide(ctx, number, key, person, query, registry, rows)
+            except RowRefused as refused:
+                results[number] = refused
+        self.finish(ctx)
+        written = ctx.state["written_rows"]
+        for number, result in results.items():  # rows of this batch now have their person
+            if isinstance(result, Outcome) and result.target and result.target[0] == "row":
+                results[number] = Outcome(result.action, ("person", written[result.target[1]]))
+        return [results[number] for number, _values, _key in items]
+
+    def _known_keys(self, ctx: Context, keys: list[str]) -> dict[str, str]:
+        """Which keys an earlier import made ("unchanged") or an earlier row of this file
+        used ("seen")."""
+        from lgnet.imports.models import ImportedRecord
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key FROM {_SEEN} WHERE key = ANY(%s)", [keys])  # noqa: S608
+            known = {key: "seen" for (key,) in cursor.fetchall()}
+        imported = ImportedRecord.objects.filter(city=ctx.city, kind=self.name, key__in=keys)
+        for key in imported.exclude(data_import=ctx.data_import).values_list("key", flat=True):
+            known.setdefault(key, "unchanged")
+        return known
+
+    def _registered_externals(self, ctx: Context, externals: set[str]) -> set[str]:
+        """External ids the registry held before this run (a re-import changes nothing)."""
+        if not externals:
+            return set()
+        return set(
+            Person.objects.filter(city=ctx.city, external_id__in=externals)
+            .exclude(external_id="")
+            .filter(created_at__lt=ctx.state["started_at"])
+            .values_list("external_id", flat=True)
+        )
+
+    def _note_seen(self, keys: set[str]) -> None:
+        if keys:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {_SEEN} SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",
+                    [sorted(keys)],
+                )
+
+    def _person(self, ctx: Context, values: dict) -> Person:
+        """The person a row describes, checked by the registry's own rules, keys derived."""
         data = dict(values)
         birth, implied = data.pop("birth_date")
         precision = data.get("birth_date_precision") or implied or Precision.DAY
@@ -241,15 +331,46 @@ class PersonsKind(Kind):
         if person.privacy_notice_on and ctx.actor:
             person.privacy_notice_by = ctx.actor
         try:
-            people_services._validate(person)
+            # The external id is checked above, against the registry and the file; the
+            # database enforces the model's constraints again at insert.
+            people_services.validate_person(person, check_constraints=False)
         except ValidationError as error:
             raise RowRefused.from_validation(error) from error
-        people_services._derive(person)
-        found = self._duplicates(ctx, number, person)
-        if found:
+        people_services.derive_keys(person)
+        return person
+
+    def _decide(
+        self,
+        ctx: Context,
+        number: int,
+        key: str,
+        person: Person,
+        query: matching.Candidate,
+        in_registry: list[dict],
+        earlier: list[tuple[int, int, matching.Candidate]],
+    ) -> Outcome:
+        """Create the person, link the row to the record the operator chose, or hold it as
+        a likely duplicate until they choose."""
+        state = ctx.state
+        in_file = self._in_file(state, query, earlier)
+        if in_registry or in_file:
+            found = {
+                "row": number,
+                "person": {
+                    "given_names": person.given_names,
+                    "family_names": person.family_names,
+                    "sex": person.sex,
+                    "birth": person.birth_display,
+                    "nationalities": person.nationalities,
+                    "codice_fiscale": person.codice_fiscale,
+                },
+                "candidates": in_registry,
+                "rows": in_file,
+            }
             decision = str(ctx.decisions.get(str(number), ""))
             found["decision"] = decision
-            ctx.duplicates.append(found)
+            if len(ctx.duplicates) < REPORTED:
+                ctx.duplicates.append(found)
             if decision.startswith("person:"):
                 chosen = decision.split(":", 1)[1]
                 ids = {c["id"] for c in found["candidates"]}
@@ -258,52 +379,118 @@ class PersonsKind(Kind):
                 return Outcome("linked", ("person", int(chosen)))
             if decision.startswith("row:"):
                 other = decision.split(":", 1)[1]
-                if not other.isdigit() or int(other) not in state["row_person"]:
+                target = self._row_target(ctx, int(other)) if other.isdigit() else None
+                if target is None:
                     raise RowRefused("", _("Choose one of the rows proposed."))
-                return Outcome("linked", ("row", int(other)))
+                return Outcome("linked", target)
             if decision != "create" and not ctx.create_duplicates:
                 return Outcome("duplicate")
-        self._remember(ctx, number, person)
-        state["pending"].append((number, key, person))
-        if len(state["pending"]) >= BATCH:
-            self.finish(ctx)
-        return Outcome("created", ("row", number))
-
-    def _remember(self, ctx: Context, number: int, person: Person) -> None:
-        state = ctx.state
-        state["row_person"][number] = person
-        state["candidates"][number] = people_selectors.candidate_of(person)
+        state["batch_rows"][number] = (query, person)
         for k in person.match_keys:
-            rows = state["keys"].setdefault(k, [])
+            rows = state["batch_keys"].setdefault(k, [])
             rows.append(number)
             if len(rows) > IN_FILE_WINDOW:
                 del rows[0]
+        state["pending"].append((number, key, person))
+        return Outcome("created", ("row", number))
 
-    def _duplicates(self, ctx: Context, number: int, person: Person) -> dict | None:
-        state = ctx.state
-        query = people_selectors.candidate_of(person)
-        in_registry = []
-        if state["registry"]:
-            for scored in people_selectors.find_matches(
-                ctx.city, query, limit=3, minimum=matching.LIKELY, exclude=state["made_ids"]
-            ):
-                in_registry.append(
-                    {
-                        "id": scored.person.pk,
-                        "score": round(scored.score, 2),
-                        "reasons": [str(r) for r in scored.reasons],
-                    }
-                )
-        pairs, singles = matching.query_keys(
-            " ".join([person.given_names, *person.aliases]),
-            person.family_names,
-            birth_year=person.birth_year,
+    def _in_registry(self, ctx: Context, queries: list[matching.Candidate]) -> list[list[dict]]:
+        """Likely matches in the registry, for the whole batch at once (skipped, one query,
+        when the city's registry was empty)."""
+        if not ctx.state["registry"] or not queries:
+            return [[] for _query in queries]
+        found = people_selectors.find_matches_many(
+            ctx.city,
+            queries,
+            limit=3,
+            minimum=matching.LIKELY,
+            created_before=ctx.state["started_at"],
         )
-        # The earlier rows sharing the most name keys, as the registry's blocking does.
-        shared = Counter(n for k in (*pairs, *singles) for n in state["keys"].get(k, ()))
+        return [
+            [
+                {
+                    "id": scored.person.pk,
+                    "score": round(scored.score, 2),
+                    "reasons": [str(r) for r in scored.reasons],
+                }
+                for scored in matches
+            ]
+            for matches in found
+        ]
+
+    def _earlier_rows(
+        self, ctx: Context, queries: list[matching.Candidate]
+    ) -> list[list[tuple[int, int, matching.Candidate]]]:
+        """For each query, the rows of earlier batches sharing the most name keys with it
+        (at most IN_FILE_SCORED, among the last IN_FILE_WINDOW rows of each key): (row,
+        keys shared, candidate). One query for the batch."""
+        found: list[list[tuple[int, int, matching.Candidate]]] = [[] for _query in queries]
+        if not ctx.state["written"] or not queries:
+            return found
+        indexes, keys = [], []
+        for index, query in enumerate(queries):
+            for key in _query_keys(query):
+                indexes.append(index)
+                keys.append(key)
+        sql = f"""
+            WITH q AS (SELECT * FROM unnest(%s::int[], %s::text[]) AS q(i, key)),
+            hits AS (
+                SELECT q.i, w.line, max(w.person_id) AS person_id, count(*) AS shared
+                FROM q CROSS JOIN LATERAL (
+                    SELECT t.line, t.person_id FROM {_NAMES} t
+                    WHERE t.key = q.key ORDER BY t.line DESC LIMIT %s
+                ) w
+                GROUP BY q.i, w.line
+            ),
+            ranked AS (
+                SELECT hits.*, row_number() OVER (
+                    PARTITION BY hits.i ORDER BY hits.shared DESC, hits.line
+                ) AS rank
+                FROM hits
+            )
+            SELECT i, line, shared, person_id FROM ranked WHERE rank <= %s ORDER BY i, rank
+        """  # noqa: S608 - the table names are this module's constants
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [indexes, keys, IN_FILE_WINDOW, IN_FILE_SCORED])
+            hits = cursor.fetchall()
+            # Each earlier row's fields once for the batch, however many rows it is near. By
+            # primary key only: the rows this transaction wrote have no statistics yet, and
+            # with the city in the condition the planner would read the whole city instead.
+            cursor.execute(
+                "SELECT id, city_id, given_names, family_names, aliases, sex, birth_date,"
+                " birth_date_precision, nationalities, codice_fiscale FROM people_person"
+                " WHERE id = ANY(%s)",
+                [sorted({person_id for *_hit, person_id in hits})],
+            )
+            candidates = {
+                pk: _candidate(*fields)
+                for pk, city_id, *fields in cursor.fetchall()
+                if city_id == ctx.city.pk
+            }
+        for index, line, shared, person_id in hits:
+            found[index].append((line, shared, candidates[person_id]))
+        return found
+
+    def _in_file(
+        self,
+        state: dict,
+        query: matching.Candidate,
+        earlier: list[tuple[int, int, matching.Candidate]],
+    ) -> list[dict]:
+        """The earlier rows of the file that are likely the same person, best first: those
+        sharing the most name keys (as the registry's blocking does) are scored."""
+        shared: dict[int, int] = {}
+        for key in _query_keys(query):
+            for other in state["batch_keys"].get(key, ()):
+                shared[other] = shared.get(other, 0) + 1
+        candidates = [(line, count, cand) for line, count, cand in earlier]
+        candidates += [(n, count, state["batch_rows"][n][0]) for n, count in shared.items()]
+        candidates.sort(key=lambda c: (-c[1], c[0]))
         in_file = []
-        for other, _count in shared.most_common(IN_FILE_SCORED):
-            match = matching.score(query, state["candidates"][other])
+        for other, _count, candidate in candidates[:IN_FILE_SCORED]:
+            if not matching.may_reach(query, candidate, matching.LIKELY):
+                continue
+            match = matching.score(query, candidate)
             if match.score >= matching.LIKELY:
                 in_file.append(
                     {
@@ -312,46 +499,57 @@ class PersonsKind(Kind):
                         "reasons": [str(r) for r in match.reasons],
                     }
                 )
-        in_file = sorted(in_file, key=lambda m: -m["score"])[:3]
-        if not in_registry and not in_file:
-            return None
-        return {
-            "row": number,
-            "person": {
-                "given_names": person.given_names,
-                "family_names": person.family_names,
-                "sex": person.sex,
-                "birth": person.birth_display,
-                "nationalities": person.nationalities,
-                "codice_fiscale": person.codice_fiscale,
-            },
-            "candidates": in_registry,
-            "rows": in_file,
-        }
+        return sorted(in_file, key=lambda m: -m["score"])[:3]
+
+    def _row_target(self, ctx: Context, row: int) -> tuple[str, int] | None:
+        """The record an earlier row of this file created, for a row linked to it."""
+        from lgnet.imports.models import ImportedRecord
+
+        if row in ctx.state["batch_rows"]:
+            return ("row", row)
+        made = ImportedRecord.objects.filter(
+            data_import=ctx.data_import, row=row, action="created"
+        ).values_list("target_id", flat=True)
+        target = next(iter(made), None)
+        return ("person", target) if target is not None else None
 
     def finish(self, ctx: Context) -> None:
-        """Write the batch: one INSERT for the persons, one for their audit events."""
-        pending = ctx.state["pending"]
+        """Write the batch: the persons, one audit event each, their name keys (COPY)."""
+        state = ctx.state
+        pending = state["pending"]
+        state["written_rows"] = {}
         if not pending:
             return
-        persons = Person.objects.bulk_create([person for _n, _k, person in pending])
-        ctx.state["made_ids"].update(p.pk for p in persons)
-        actor = ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
-                actor=actor,
-                city=ctx.city,
-                action="person.registered",
-                target_type="people.person",
-                target_id=str(p.pk),
-                data={"import": ctx.data_import.pk},
-            )
-            for p in persons
+        persons = [person for _n, _k, person in pending]
+        for person, pk in zip(persons, reserve_ids(Person, len(persons)), strict=True):
+            person.pk = pk
+        copy_insert(persons)
+        actor = ctx.actor.pk if getattr(ctx.actor, "is_authenticated", False) else None
+        now, data = timezone.now(), {"import": ctx.data_import.pk}
+        copy_values(
+            AuditEvent,
+            ["at", "actor", "city", "action", "target_type", "target_id", "data"],
+            (
+                (now, actor, ctx.city.pk, "person.registered", "people.person", str(p.pk), data)
+                for p in persons
+            ),
         )
-        # Keep ids only: memory stays small as the file grows.
-        for number, _key, person in pending:
-            ctx.state["row_person"][number] = person.pk
-        ctx.state["pending"] = []
+        # Name keys are letters, digits and "|@?" only: written as COPY text lines directly.
+        lines = "".join(
+            f"{k}\t{number}\t{person.pk}\n"
+            for number, _key, person in pending
+            for k in person.match_keys
+        )
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {_NAMES} (key, line, person_id) FROM STDIN") as copy,
+        ):
+            copy.write(lines)
+        state["written"] += len(pending)
+        state["written_rows"] = {number: person.pk for number, _k, person in pending}
+        state["pending"] = []
+        state["batch_keys"] = {}
+        state["batch_rows"] = {}
 
     def target_id(self, ctx: Context, target) -> int | None:
         """The record a row made or was linked to, once written."""
@@ -360,5 +558,29 @@ class PersonsKind(Kind):
         what, value = target
         if what == "person":
             return value
-        person = ctx.state["row_person"].get(value)
-        return getattr(person, "pk", person)
+        return ctx.state.get("written_rows", {}).get(value)
+
+
+def _query_keys(query: matching.Candidate) -> list[str]:
+    """The name keys a row is looked up by (those of its own birth year)."""
+    pairs, singles = matching.query_keys(
+        " ".join([query.given_names, *query.aliases]),
+        query.family_names,
+        birth_year=query.birth_date.year if query.birth_date else None,
+    )
+    return pairs + singles
+
+
+def _candidate(
+    given_names, family_names, aliases, sex, birth_date, precision, nationalities, cf
+) -> matching.Candidate:
+    return matching.Candidate(
+        given_names=given_names,
+        family_names=family_names,
+        aliases=list(aliases),
+        sex=sex,
+        birth_date=birth_date,
+        birth_date_precision=precision,
+        nationalities=list(nationalities),
+        codice_fiscale=cf,
+    )

@@ -1,0 +1,113 @@
+"""Persons are checked and written a batch at a time: queries grow with the batches, not the
+rows; the file's earlier batches are matched and linked like its earlier rows; the history
+of every person written names the import."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scope, scopes_disabled
+
+from lgnet.imports import services
+from lgnet.imports.kinds.persons import BATCH
+from lgnet.imports.models import ImportedRecord, ImportStatus
+from lgnet.people.models import Person
+
+HEADER = "external_id,given_names,family_names,sex,birth_date,nationalities,languages\n"
+SYLLABLES = ["ba", "ke", "li", "mo", "nu", "ra", "se", "ti"]
+SYLLABLES += ["vo", "za", "do", "fe", "gu", "ha", "ji", "pa"]
+
+
+def _name(i: int, salt: int) -> str:
+    """Made-up names no two of which look alike to the matcher."""
+    n = (i * 2654435761 + salt) % 4096
+    return "".join(SYLLABLES[(n >> s) & 15] for s in (0, 4, 8)).capitalize()
+
+
+def _rows(n: int, start: int = 0) -> list[str]:
+    return [
+        f"X{i},{_name(i, 1)},{_name(i, 99991)},M,"
+        f"{1 + (i * 7) % 28:02d}/{1 + i % 12:02d}/{1940 + (i * 37) % 80},NG,en\n"
+        for i in range(start, start + n)
+    ]
+
+
+def _upload(world, text: str):
+    with scope(city=world.a.city):
+        return services.create_import(
+            actor=world.user("coordinator"),
+            city=world.a.city,
+            kind="persons",
+            upload=SimpleUploadedFile("persone.csv", text.encode()),
+        )
+
+
+def _run(world, data_import, *, apply: bool = True, decisions: dict | None = None):
+    with scope(city=world.a.city):
+        if decisions is not None:
+            services.set_decisions(data_import, decisions)
+        return services.run(data_import, actor=world.user("coordinator"), apply=apply)
+
+
+def test_queries_grow_with_the_batches_not_with_the_rows(world):
+    with CaptureQueriesContext(connection) as small:
+        assert _run(world, _upload(world, HEADER + "".join(_rows(10)))).counts["created"] == 10
+    large_file = HEADER + "".join(_rows(2 * BATCH + 10, start=100))
+    with CaptureQueriesContext(connection) as large:
+        done = _run(world, _upload(world, large_file))
+    assert done.status == ImportStatus.APPLIED
+    assert done.counts["created"] == 2 * BATCH + 10
+    # A handful of queries per batch of 500 rows (the rows themselves go by COPY).
+    assert len(large.captured_queries) - len(small.captured_queries) < 40
+    again = _run(world, _upload(world, large_file))
+    assert again.counts["unchanged"] == 2 * BATCH + 10
+    with scopes_disabled():
+        assert ImportedRecord.objects.filter(data_import=done).count() == 2 * BATCH + 10
+        assert not ImportedRecord.objects.filter(data_import=again).exists()
+
+
+def test_a_row_is_matched_and_linked_to_a_row_of_an_earlier_batch(world):
+    fatou = "F1,Fatou,Ndiaye,F,1985,SN,fr\n"
+    fatu = "F2,Fatu,N'Diaye,F,1985,SN,fr\n"  # the same person, spelled otherwise
+    data_import = _upload(world, HEADER + fatou + "".join(_rows(BATCH)) + fatu)
+    last = BATCH + 3  # the header is row 1, Fatou row 2
+    checked = _run(world, data_import, apply=False)
+    assert checked.status == ImportStatus.CHECKED
+    assert checked.counts["duplicate"] == 1
+    assert [(d["row"], [r["row"] for r in d["rows"]]) for d in checked.duplicates] == [(last, [2])]
+    done = _run(world, data_import, decisions={str(last): "row:2"})
+    assert done.status == ImportStatus.APPLIED
+    with scopes_disabled():
+        made = Person.objects.get(city=world.a.city, external_id="F1")
+        assert not Person.objects.filter(external_id="F2").exists()
+        links = dict(
+            ImportedRecord.objects.filter(data_import=done, row__in=[2, last]).values_list(
+                "row", "target_id"
+            )
+        )
+    assert links == {2: made.pk, last: made.pk}
+
+
+def test_a_row_repeated_word_for_word_is_refused_not_crashed(world):
+    row = "Lina,Sow,F,1992\n"
+    text = "given_names,family_names,sex,birth_date\n" + row + "Amal,Haddad,F,2001\n" + row
+    done = _run(world, _upload(world, text))
+    assert done.status == ImportStatus.INVALID
+    assert [(e["row"], e["column"]) for e in done.errors] == [(4, "")]
+    with scopes_disabled():
+        assert not Person.objects.filter(city=world.a.city, family_names="Sow").exists()
+
+
+def test_the_history_of_each_person_written_names_the_import_and_who_ran_it(world):
+    done = _run(world, _upload(world, HEADER + "".join(_rows(3))))
+    person_event = apps.get_model("people", "PersonEvent")
+    with scopes_disabled():
+        ids = list(Person.objects.filter(external_id__in=["X0", "X1", "X2"]).values_list("pk"))
+        events = person_event.objects.filter(pgh_obj_id__in=[pk for (pk,) in ids])
+        assert events.count() == 3
+        for event in events.select_related("pgh_context"):
+            assert event.pgh_label == "insert"
+            assert event.pgh_context.metadata["import"] == done.pk
+            assert event.pgh_context.metadata["user"] == world.user("coordinator").pk
