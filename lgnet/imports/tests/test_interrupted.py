@@ -57,7 +57,11 @@ def command_env() -> dict[str, str]:
     auth = quote(db["USER"] or "", safe="")
     if db.get("PASSWORD"):
         auth += ":" + quote(db["PASSWORD"], safe="")
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    host = db["HOST"] or "127.0.0.1"
+    if host.startswith("/"):  # the embedded server's socket directory (make test)
+        host = quote(host, safe="")
+    if db.get("PORT"):
+        host += f":{db['PORT']}"
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
