@@ -528,12 +528,14 @@ def marks_for(session: Session, items: list[dict]) -> list[Mark]:
     wanted: dict[int, dict] = {}
     for item in items:
         wanted[int(item["person"])] = item  # the last mark of a person wins
-    enrolments = {
-        e.person_id: e
-        for e in Enrolment.objects.filter(
-            city=session.city, activity_id=session.activity_id, person_id__in=list(wanted)
-        )
-    }
+    from lgnet.people.selectors import sees_restricted
+
+    found = Enrolment.objects.filter(
+        city=session.city, activity_id=session.activity_id, person_id__in=list(wanted)
+    )
+    if not sees_restricted():  # art. 18: a restricted file is not there for this viewer
+        found = found.exclude(person__is_restricted=True)
+    enrolments = {e.person_id: e for e in found}
     marks = []
     for person_id, item in wanted.items():
         enrolment = enrolments.get(person_id)

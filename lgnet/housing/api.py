@@ -550,9 +550,8 @@ class PaymentIn(Schema):
 
 
 def _support(request, support_id: int):
-    return get_object_or_404(
-        selectors.list_rent_supports(request.city).prefetch_related("payments"), pk=support_id
-    )
+    """404 outside the city; 403 for a restricted person's support, but to the coordinator."""
+    return selectors.get_rent_support_for(request.city, support_id)
 
 
 @router.get(

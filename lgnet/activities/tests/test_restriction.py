@@ -113,6 +113,14 @@ def test_the_api_refuses_a_restricted_persons_enrolment(restricted, client, bear
     register = api(client, "get", f"/api/v1/sessions/{world.a.session.pk}/attendance", worker)
     assert register.status_code == 200
     assert world.a.person.pk not in [row["person"] for row in register.json()["items"]]
+    # Nor can the caseworker mark the restricted person through the API.
+    marked = client.put(
+        f"/api/v1/sessions/{world.a.session.pk}/attendance",
+        {"items": [{"person": world.a.person.pk, "status": "absent"}]},
+        content_type="application/json",
+        headers=worker,
+    )
+    assert marked.status_code == 400, marked.content
     coordinator = bearer("coordinator")
     assert api(client, "get", detail, coordinator).status_code == 200
     register = api(client, "get", f"/api/v1/sessions/{world.a.session.pk}/attendance", coordinator)
