@@ -6,11 +6,26 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import pghistory
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from pghistory import config as pghistory_config
+
+# Values that go to the database as they are, by field: the conversion would only confirm
+# them, a dozen calls each. Any other value (a lazy string, a naive datetime, ...) goes through
+# the field's own get_db_prep_save.
+_NONE = type(None)
+_INTEGERS = ("AutoField", "BigAutoField", "BigIntegerField", "ForeignKey", "IntegerField")
+_INTEGERS += ("PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField")
+_AS_THEY_ARE: dict[str, tuple[type, ...]] = {
+    "CharField": (str, _NONE),
+    "TextField": (str, _NONE),
+    "BooleanField": (bool, _NONE),
+    "DateField": (date, _NONE),
+    **dict.fromkeys(_INTEGERS, (int, _NONE)),
+}
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -42,10 +57,17 @@ def copy_insert(objects: Sequence[models.Model]) -> None:
     quote = db.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"  # names from the model only
-    prepare = [(f.pre_save, f.get_db_prep_save) for f in fields]
+    prepare = [
+        (f.pre_save, f.get_db_prep_save, _AS_THEY_ARE.get(f.get_internal_type(), ()))
+        for f in fields
+    ]
     with db.cursor() as cursor, cursor.copy(sql) as copy:
         for obj in objects:
-            copy.write_row([prep(pre_save(obj, True), db) for pre_save, prep in prepare])
+            row = []
+            for pre_save, prep, as_they_are in prepare:
+                value = pre_save(obj, True)
+                row.append(value if type(value) in as_they_are else prep(value, db))
+            copy.write_row(row)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = db.alias

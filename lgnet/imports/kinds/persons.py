@@ -223,8 +223,11 @@ class PersonsKind(Kind):
             for table in (_SEEN, _NAMES):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")  # a run earlier in this transaction
             cursor.execute(f"CREATE TEMPORARY TABLE {_SEEN} (key text PRIMARY KEY) ON COMMIT DROP")
+            # Name keys as Python's 64-bit hash of the text (the same within this process,
+            # which is all the table lives for): a smaller, faster index. Two keys sharing a
+            # hash would only bring one more candidate to score.
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {_NAMES} (key text NOT NULL, line integer NOT NULL,"
+                f"CREATE TEMPORARY TABLE {_NAMES} (key bigint NOT NULL, line integer NOT NULL,"
                 " person_id bigint NOT NULL) ON COMMIT DROP"
             )
             cursor.execute(f"CREATE INDEX ON {_NAMES} (key, line)")
@@ -268,13 +271,16 @@ class PersonsKind(Kind):
                 results[number] = refused
         self._note_seen(seen)
         queries = [people_selectors.candidate_of(person) for _n, _k, person in fresh]
+        lookups = [_query_keys(query) for query in queries]
         in_registry = self._in_registry(ctx, queries)
-        earlier = self._earlier_rows(ctx, queries)
-        for (number, key, person), query, registry, rows in zip(
-            fresh, queries, in_registry, earlier, strict=True
+        earlier = self._earlier_rows(ctx, lookups)
+        for (number, key, person), query, keys, registry, rows in zip(
+            fresh, queries, lookups, in_registry, earlier, strict=True
         ):
             try:
-                results[number] = self._decide(ctx, number, key, person, query, registry, rows)
+                results[number] = self._decide(
+                    ctx, number, key, person, (query, keys), registry, rows
+                )
             except RowRefused as refused:
                 results[number] = refused
         self.finish(ctx)
@@ -345,14 +351,15 @@ class PersonsKind(Kind):
         number: int,
         key: str,
         person: Person,
-        query: matching.Candidate,
+        lookup: tuple[matching.Candidate, list[str]],
         in_registry: list[dict],
         earlier: list[tuple[int, int, matching.Candidate]],
     ) -> Outcome:
         """Create the person, link the row to the record the operator chose, or hold it as
         a likely duplicate until they choose."""
         state = ctx.state
-        in_file = self._in_file(state, query, earlier)
+        query, keys = lookup
+        in_file = self._in_file(state, query, keys, earlier)
         if in_registry or in_file:
             found = {
                 "row": number,
@@ -419,21 +426,21 @@ class PersonsKind(Kind):
         ]
 
     def _earlier_rows(
-        self, ctx: Context, queries: list[matching.Candidate]
+        self, ctx: Context, lookups: list[list[str]]
     ) -> list[list[tuple[int, int, matching.Candidate]]]:
         """For each query, the rows of earlier batches sharing the most name keys with it
         (at most IN_FILE_SCORED, among the last IN_FILE_WINDOW rows of each key): (row,
         keys shared, candidate). One query for the batch."""
-        found: list[list[tuple[int, int, matching.Candidate]]] = [[] for _query in queries]
-        if not ctx.state["written"] or not queries:
+        found: list[list[tuple[int, int, matching.Candidate]]] = [[] for _keys in lookups]
+        if not ctx.state["written"] or not lookups:
             return found
         indexes, keys = [], []
-        for index, query in enumerate(queries):
-            for key in _query_keys(query):
+        for index, lookup in enumerate(lookups):
+            for key in lookup:
                 indexes.append(index)
-                keys.append(key)
+                keys.append(hash(key))
         sql = f"""
-            WITH q AS (SELECT * FROM unnest(%s::int[], %s::text[]) AS q(i, key)),
+            WITH q AS (SELECT * FROM unnest(%s::int[], %s::bigint[]) AS q(i, key)),
             hits AS (
                 SELECT q.i, w.line, max(w.person_id) AS person_id, count(*) AS shared
                 FROM q CROSS JOIN LATERAL (
@@ -475,12 +482,13 @@ class PersonsKind(Kind):
         self,
         state: dict,
         query: matching.Candidate,
+        keys: list[str],
         earlier: list[tuple[int, int, matching.Candidate]],
     ) -> list[dict]:
         """The earlier rows of the file that are likely the same person, best first: those
         sharing the most name keys (as the registry's blocking does) are scored."""
         shared: dict[int, int] = {}
-        for key in _query_keys(query):
+        for key in keys:
             for other in state["batch_keys"].get(key, ()):
                 shared[other] = shared.get(other, 0) + 1
         candidates = [(line, count, cand) for line, count, cand in earlier]
@@ -534,9 +542,8 @@ class PersonsKind(Kind):
                 for p in persons
             ),
         )
-        # Name keys are letters, digits and "|@?" only: written as COPY text lines directly.
         lines = "".join(
-            f"{k}\t{number}\t{person.pk}\n"
+            f"{hash(k)}\t{number}\t{person.pk}\n"
             for number, _key, person in pending
             for k in person.match_keys
         )
