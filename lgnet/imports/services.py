@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,11 @@ from lgnet.imports.reading import read_rows
 
 MAX_BYTES = 50 * 1024 * 1024
 BATCH = 500  # rows read before they are written, and the progress reported
+# A run holds this advisory lock (class, import id) for its transaction: PostgreSQL frees it
+# on commit, rollback or when the process dies, so "running without the lock" means dead.
+RUN_LOCK_CLASS = 0x1A70
+# A run is queued before a worker takes it: only past this wait is a missing lock a death.
+START_GRACE = timedelta(minutes=10)
 
 
 class _Rollback(Exception):
@@ -79,6 +85,10 @@ def run(
         history["user"] = actor.pk
     try:
         with transaction.atomic(), recorded_history(**history):
+            with connection.cursor() as cursor:  # the run's sign of life (see RUN_LOCK_CLASS)
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)", [RUN_LOCK_CLASS, data_import.pk]
+                )
             with data_import.file.open("rb") as stream:
                 header, body = read_rows(stream, data_import.filename)
                 mapping, unknown, missing = kind.header_map(header)
@@ -216,4 +226,32 @@ def apply_import(
 def set_decisions(data_import: Import, decisions: dict) -> Import:
     data_import.decisions = {str(k): str(v) for k, v in decisions.items()}
     data_import.save(update_fields=["decisions", "updated_at"])
+    return data_import
+
+
+def is_alive(data_import: Import) -> bool:
+    """Whether a process is running this import now (it holds the run's lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = %s AND objid = %s AND objsubid = 2)",
+            [RUN_LOCK_CLASS, data_import.pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def settle_interrupted(data_import: Import, *, now=None) -> Import:
+    """An import left "checking" or "writing" by a process that died (a killed worker or
+    command) is marked failed, so that its page stops waiting; nothing of it was written."""
+    now = now or timezone.now()
+    if not data_import.is_running or data_import.updated_at > now - START_GRACE:
+        return data_import
+    if is_alive(data_import):
+        return data_import
+    failure = _("Interrupted: the process ended before finishing. Nothing was written.")
+    updated = Import.objects.filter(pk=data_import.pk, status=data_import.status).update(
+        status=ImportStatus.FAILED, failure=failure, updated_at=now
+    )
+    if updated:
+        data_import.status, data_import.failure = ImportStatus.FAILED, failure
     return data_import

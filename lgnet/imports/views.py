@@ -63,7 +63,7 @@ def import_list(request: HttpRequest, city_slug: str) -> HttpResponse:
 
 @requires("data.import")
 def import_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
-    data_import = selectors.get_import_for(request.city, pk)
+    data_import = services.settle_interrupted(selectors.get_import_for(request.city, pk))
     kind = KINDS.get(data_import.kind)
     context = {
         "data_import": data_import,

@@ -397,8 +397,11 @@ def test_new_exports_by_role_logged_and_without_names(world, client, bearer):
         "rent_supports",
     ]
     assert all("rows" in d and "columns" in d for d in logged)
-    for name in ("partner", "caseworker"):
-        assert client.get("/api/v1/exports/attendance", headers=bearer(name)).status_code == 403
+    assert client.get("/api/v1/exports/attendance", headers=bearer("caseworker")).status_code == 403
+    # The partner keeps its course's register: its marks, by person id, never a name.
+    marks = client.get("/api/v1/exports/attendance", headers=bearer("partner")).json()
+    assert [m["activity"] for m in marks["items"]] == [world.a.activity.pk]
+    assert not {"given_names", "family_names"} & set(marks["items"][0])
     milano = client.get("/api/v1/exports/rent_supports", headers=bearer("outsider")).json()
     assert milano["count"] == 1 and milano["items"][0]["external_id"] == (
         f"LG{world.b.rent_support.pk}"
