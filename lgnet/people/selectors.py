@@ -11,7 +11,6 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Upper
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
@@ -283,15 +282,9 @@ def find_matches_many(
     plans = [_blocking_plan(query) for query in queries]
     keys = sorted({key for plan in plans if plan for group in plan for key in group})
     by_key = _ids_by_key(city, keys, created_before) if keys else {}
-    cfs = {q.codice_fiscale.strip().upper() for q in queries} - {""}
-    by_cf: dict[str, list[int]] = {}
-    if cfs:
-        found = Person.objects.filter(city=city, merged_into__isnull=True)
-        if created_before is not None:
-            found = found.filter(created_at__lt=created_before)
-        found = found.annotate(cf=Upper("codice_fiscale")).filter(cf__in=cfs)
-        for pk, cf in found.values_list("id", "cf"):
-            by_cf.setdefault(cf, []).append(pk)
+    by_cf = _ids_by_codice_fiscale(
+        city, {q.codice_fiscale.strip().upper() for q in queries} - {""}, created_before
+    )
     candidates: list[list[int]] = []
     for query, plan in zip(queries, plans, strict=True):
         if plan is None:  # no birth year: the names' trigrams, one query as find_matches does
@@ -312,10 +305,14 @@ def find_matches_many(
     same_cf = [set(by_cf.get(q.codice_fiscale.strip().upper(), ())) for q in queries]
     shortlists = _shortlists(city, queries, candidates, same_cf)
     wanted = {pk for ids in shortlists for pk in ids}
-    records = Person.objects.filter(city=city, merged_into__isnull=True)
-    if created_before is not None:
-        records = records.filter(created_at__lt=created_before)
-    persons = records.in_bulk(wanted) if wanted else {}
+    # By primary key only, the city and the rest checked on each record (see _shortlists).
+    persons = {
+        person.pk: person
+        for person in (Person.objects.filter(pk__in=wanted) if wanted else [])
+        if person.city_id == city.pk
+        and person.merged_into_id is None
+        and (created_before is None or person.created_at < created_before)
+    }
     results = []
     for query, ids in zip(queries, shortlists, strict=True):
         found = []
@@ -360,6 +357,28 @@ def _ids_by_key(city, keys: list[str], created_before: datetime | None) -> dict[
     with connection.cursor() as cursor:
         cursor.execute(sql, [city.pk, created_before, created_before, CANDIDATE_LIMIT, keys])
         return {key: ids for key, ids in cursor.fetchall() if ids}
+
+
+def _ids_by_codice_fiscale(
+    city, cfs: set[str], created_before: datetime | None
+) -> dict[str, list[int]]:
+    """The current records of the city holding each codice fiscale, one index lookup each."""
+    if not cfs:
+        return {}
+    sql = """
+        SELECT c.cf, p.id FROM unnest(%s::text[]) AS c(cf) CROSS JOIN LATERAL (
+            SELECT p.id FROM people_person p
+            WHERE upper(p.codice_fiscale) = c.cf AND p.city_id = %s
+              AND p.merged_into_id IS NULL
+              AND (%s::timestamptz IS NULL OR p.created_at < %s::timestamptz)
+            LIMIT %s) p
+    """
+    by_cf: dict[str, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sorted(cfs), city.pk, created_before, created_before, CANDIDATE_LIMIT])
+        for cf, pk in cursor.fetchall():
+            by_cf.setdefault(cf, []).append(pk)
+    return by_cf
 
 
 def _shortlists(
