@@ -344,12 +344,19 @@ def _blocking_plan(query: matching.Candidate) -> tuple[list[str], ...] | None:
 
 def _ids_by_key(city, keys: list[str], created_before: datetime | None) -> dict[str, list[int]]:
     """For each blocking key, the ids of at most CANDIDATE_LIMIT current records holding it:
-    one GIN lookup per key, all in one statement."""
+    one GIN lookup per key, all in one statement.
+
+    "OFFSET 0" keeps the city out of the inner scan, so that only the keys' index can serve
+    it: after a bulk load the statistics say a city has a handful of rows, and the planner
+    would otherwise read the whole city for each key (a fifth of a second each, measured).
+    """
     sql = """
         SELECT k.key, ARRAY(
-            SELECT p.id FROM people_person p
+            SELECT p.id FROM (
+                SELECT p.id, p.city_id, p.merged_into_id, p.created_at FROM people_person p
+                WHERE p.match_keys @> ARRAY[k.key]::varchar(100)[] OFFSET 0
+            ) p
             WHERE p.city_id = %s AND p.merged_into_id IS NULL
-              AND p.match_keys @> ARRAY[k.key]::varchar(100)[]
               AND (%s::timestamptz IS NULL OR p.created_at < %s::timestamptz)
             LIMIT %s)
         FROM unnest(%s::varchar(100)[]) AS k(key)
@@ -362,14 +369,17 @@ def _ids_by_key(city, keys: list[str], created_before: datetime | None) -> dict[
 def _ids_by_codice_fiscale(
     city, cfs: set[str], created_before: datetime | None
 ) -> dict[str, list[int]]:
-    """The current records of the city holding each codice fiscale, one index lookup each."""
+    """The current records of the city holding each codice fiscale, one index lookup each
+    (the inner scan by the code alone, for the reason _ids_by_key gives)."""
     if not cfs:
         return {}
     sql = """
         SELECT c.cf, p.id FROM unnest(%s::text[]) AS c(cf) CROSS JOIN LATERAL (
-            SELECT p.id FROM people_person p
-            WHERE upper(p.codice_fiscale) = c.cf AND p.city_id = %s
-              AND p.merged_into_id IS NULL
+            SELECT p.id FROM (
+                SELECT p.id, p.city_id, p.merged_into_id, p.created_at FROM people_person p
+                WHERE upper(p.codice_fiscale) = c.cf OFFSET 0
+            ) p
+            WHERE p.city_id = %s AND p.merged_into_id IS NULL
               AND (%s::timestamptz IS NULL OR p.created_at < %s::timestamptz)
             LIMIT %s) p
     """
