@@ -304,31 +304,52 @@ def find_matches_many(
         candidates.append(ids)
     same_cf = [set(by_cf.get(q.codice_fiscale.strip().upper(), ())) for q in queries]
     shortlists = _shortlists(city, queries, candidates, same_cf)
-    wanted = {pk for ids in shortlists for pk in ids}
-    # By primary key only, the city and the rest checked on each record (see _shortlists).
-    persons = {
-        person.pk: person
-        for person in (Person.objects.filter(pk__in=wanted) if wanted else [])
-        if person.city_id == city.pk
-        and person.merged_into_id is None
-        and (created_before is None or person.created_at < created_before)
-    }
-    results = []
+    others = _candidates_by_id(city, {pk for ids in shortlists for pk in ids}, created_before)
+    scored: list[list[tuple[int, matching.Match]]] = []
     for query, ids in zip(queries, shortlists, strict=True):
         found = []
         for pk in ids:
-            person = persons.get(pk)
-            if person is None:
-                continue
-            other = candidate_of(person)
-            if not matching.may_reach(query, other, minimum):
+            other = others.get(pk)
+            if other is None or not matching.may_reach(query, other, minimum):
                 continue
             match = matching.score(query, other)
             if match.score >= minimum:
-                found.append(Scored(person, match.score, match.reasons))
-        found.sort(key=lambda s: (-s.score, s.person.pk))
-        results.append(found[:limit])
-    return results
+                found.append((pk, match))
+        found.sort(key=lambda item: (-item[1].score, item[0]))
+        scored.append(found[:limit])
+    # Whole records only for the matches (the candidates were compared on their fields), by
+    # primary key: _candidates_by_id kept the city's records only.
+    matched = {pk for found in scored for pk, _match in found}
+    persons = Person.objects.in_bulk(matched) if matched else {}
+    return [
+        [Scored(persons[pk], match.score, match.reasons) for pk, match in found] for found in scored
+    ]
+
+
+def _candidates_by_id(
+    city, ids: set[int], created_before: datetime | None
+) -> dict[int, matching.Candidate]:
+    """The matcher's fields of the city's current records among ``ids``. By primary key
+    only, the city and the rest checked on each row (see _shortlists)."""
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, city_id, merged_into_id, created_at, given_names, family_names,"
+            " aliases, sex, birth_date, birth_date_precision, nationalities, codice_fiscale"
+            " FROM people_person WHERE id = ANY(%s)",
+            [sorted(ids)],
+        )
+        rows = cursor.fetchall()
+    candidates = {}
+    for pk, city_id, merged, created, *fields in rows:
+        current = city_id == city.pk and merged is None
+        if current and (created_before is None or created < created_before):
+            given, family, aliases, sex, born, precision, nationalities, cf = fields
+            candidates[pk] = matching.Candidate(
+                given, family, list(aliases), sex, born, precision, list(nationalities), cf
+            )
+    return candidates
 
 
 def _blocking_plan(query: matching.Candidate) -> tuple[list[str], ...] | None:
