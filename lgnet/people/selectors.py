@@ -335,16 +335,16 @@ def _candidates_by_id(
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, city_id, merged_into_id, created_at, given_names, family_names,"
-            " aliases, sex, birth_date, birth_date_precision, nationalities, codice_fiscale"
-            " FROM people_person WHERE id = ANY(%s)",
-            [sorted(ids)],
+            "SELECT id, city_id, merged_into_id IS NULL"
+            " AND (%s::timestamptz IS NULL OR created_at < %s::timestamptz),"
+            " given_names, family_names, aliases, sex, birth_date, birth_date_precision,"
+            " nationalities, codice_fiscale FROM people_person WHERE id = ANY(%s)",
+            [created_before, created_before, sorted(ids)],
         )
         rows = cursor.fetchall()
     candidates = {}
-    for pk, city_id, merged, created, *fields in rows:
-        current = city_id == city.pk and merged is None
-        if current and (created_before is None or created < created_before):
+    for pk, city_id, current, *fields in rows:
+        if city_id == city.pk and current:
             given, family, aliases, sex, born, precision, nationalities, cf = fields
             candidates[pk] = matching.Candidate(
                 given, family, list(aliases), sex, born, precision, list(nationalities), cf
