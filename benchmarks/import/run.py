@@ -8,12 +8,16 @@ Runs against a dedicated database (created if missing, migrated; dropped at the 
 dates as 31/03/1990 or a year only, nationalities and languages as lists), then:
 
 1. imports it with the importer (`lgnet.imports.services.run`, apply): every row parsed,
-   checked by the registry's own validation, matched against the earlier rows of the file,
-   written in batches in one transaction, each row linked to its import;
+   checked by the registry's own validation, matched against the registry (with
+   --registry N, N persons are loaded into the city first) and against the earlier rows of
+   the file, written in batches in one transaction, each row linked to its import;
 2. loads the same rows with `COPY people_person (...) FROM STDIN` into a second, empty city
-   (same table, same indexes and history triggers), the physical floor;
-3. prints rows per second of both and the ratio importer / COPY (DESIGN §7), and the
-   importer's peak memory for a quarter of the file and for the whole (flat = streaming).
+   (same table, same indexes and history triggers, in one transaction with the same history
+   context as the importer's), the physical floor;
+3. prints rows per second of both and the ratio importer / COPY (DESIGN §7), the CPU
+   seconds each spent (the importer's process and its database backend; COPY's backend),
+   whose ratio does not depend on what else the machine runs, and the importer's peak
+   memory for a quarter of the file and for the whole (flat = streaming).
 
 Writes benchmarks/import/results.json; docs/benchmarks.md explains the figures.
 """
@@ -27,11 +31,13 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -61,9 +67,12 @@ NATIONS = ["NG", "GN", "ML", "SN", "MA", "TN", "BD", "PK", "UA", "GH", "SY", "AF
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--registry", type=int, default=0, help="persons in the city before the import"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--out", default=str(Path(__file__).with_name("results.json")))
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)  # file city rows
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)  # file city registry
     return parser.parse_args()
 
 
@@ -85,6 +94,8 @@ def _admin(server: str, sql: str) -> None:
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # As in production: with DEBUG, Django keeps and formats the text of every query.
+    os.environ.setdefault("DEBUG", "false")
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -116,7 +127,7 @@ def _name(i: int, salt: int) -> str:
     return "".join(SYLLABLES[(n >> s) & 15] for s in (0, 4, 8, 12)).capitalize()
 
 
-def _write_csv(path: Path, rows: int, seed: int = 1) -> None:
+def _write_csv(path: Path, rows: int, seed: int = 1, prefix: str = "B") -> None:
     rnd = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, delimiter=";")
@@ -141,9 +152,9 @@ def _write_csv(path: Path, rows: int, seed: int = 1) -> None:
             )
             out.writerow(
                 [
-                    f"B{i:07d}",
-                    _name(i, 1),
-                    f"{rnd.choice(FAMILY)} {_name(i, 99991)}",
+                    f"{prefix}{i:07d}",
+                    _name(i, seed),
+                    f"{rnd.choice(FAMILY)} {_name(i, 99991 * seed)}",
                     rnd.choice("FM"),
                     born,
                     rnd.choice(NATIONS),
@@ -171,24 +182,48 @@ def _city(slug: str):
     return city, user
 
 
-def _child(path: str, slug: str) -> None:
+def _backend_cpu(connection) -> Callable[[], float]:
+    """CPU seconds used so far by the database backend serving ``connection`` (Linux: the
+    server runs on this machine), or nothing when it cannot be read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    stat = Path(f"/proc/{pid}/stat")
+
+    def read() -> float:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    return read
+
+
+def _child(path: str, slug: str, registry: int) -> None:
     """One import in a process of its own, so its peak memory is its own."""
     _setup()
     from django.core.files import File
+    from django.db import connection
     from django_scopes import scope
 
     from lgnet.imports import services
 
     city, user = _city(slug)
-    started = time.perf_counter()
+    if registry:  # the city's registry before the import: other people, loaded by COPY
+        before = Path(path).with_name(f"registry-{registry}.csv")
+        _write_csv(before, registry, seed=2, prefix="R")
+        _copy(before, slug)
+    backend = _backend_cpu(connection)
+    started, cpu, db_cpu = time.perf_counter(), time.process_time(), backend()
     with scope(city=city), open(path, "rb") as handle:
         data_import = services.create_import(
             actor=user,
             city=city,
             kind="persons",
             upload=File(handle, name=Path(path).name),
-            # Synthetic names can still look alike: the in-file matching runs and is timed,
-            # its likely duplicates are created rather than left to an operator.
+            # Synthetic names can still look alike: the matching runs and is timed, its
+            # likely duplicates are created rather than left to an operator.
             create_duplicates=True,
         )
         data_import = services.run(data_import, actor=user, apply=True)
@@ -200,16 +235,19 @@ def _child(path: str, slug: str) -> None:
                 "status": data_import.status,
                 "rows": data_import.rows,
                 "counts": data_import.counts,
+                "duplicates_found": len(data_import.duplicates),
                 "seconds": elapsed,
+                "cpu_seconds": time.process_time() - cpu,
+                "db_cpu_seconds": backend() - db_cpu,
                 "peak_mb": peak_kb / 1024,
             }
         )
     )
 
 
-def _import(path: Path, slug: str) -> dict:
+def _import(path: Path, slug: str, registry: int = 0) -> dict:
     result = subprocess.run(  # noqa: S603 - this script, with our own arguments
-        [sys.executable, __file__, "--child", str(path), slug, "0"],
+        [sys.executable, __file__, "--child", str(path), slug, str(registry)],
         capture_output=True,
         text=True,
         check=True,
@@ -218,11 +256,13 @@ def _import(path: Path, slug: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _copy(path: Path, slug: str) -> float:
-    """The same rows, parsed by the database itself: COPY into people_person."""
-    from django.db import connection
+def _copy(path: Path, slug: str) -> tuple[float, float]:
+    """The same rows, parsed by the database itself: COPY into people_person, in one
+    transaction with a history context as the importer's (seconds, backend CPU seconds)."""
+    from django.db import connection, transaction
     from django.utils import timezone
 
+    from lgnet.imports.bulk import recorded_history
     from lgnet.people import linkage
     from lgnet.people.matching import keys_for, normalised_name
 
@@ -280,21 +320,27 @@ def _copy(path: Path, slug: str) -> float:
         "codice_fiscale, legal_status, permit_number, dwelling, vulnerabilities, "
         "privacy_notice_language, privacy_notice_channel, is_restricted"
     )
+    backend = _backend_cpu(connection)
+    db_cpu = backend()
     started = time.perf_counter()
+    # The history triggers run as for the importer, with a context set (the docstring of
+    # lgnet.imports.bulk.recorded_history says why that matters so much).
     with (
+        transaction.atomic(),
+        recorded_history(benchmark="copy"),
         connection.cursor() as cursor,
         cursor.copy(
             f"COPY people_person ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"  # noqa: S608
         ) as copy,
     ):
         copy.write(data)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, backend() - db_cpu
 
 
 def main() -> None:
     args = _arguments()
     if args.child:
-        _child(args.child[0], args.child[1])
+        _child(args.child[0], args.child[1], int(args.child[2]))
         return
     server, name = _server_and_name()
     _admin(server, f'CREATE DATABASE "{name}"') if not _exists(server, name) else None
@@ -314,27 +360,36 @@ def main() -> None:
             run = f"{os.getpid()}"  # new cities each run: nothing of an earlier run is reused
             _city(f"benchq{run}")
             _city(f"bench{run}")
-            small = _import(quarter, f"benchq{run}")
+            small = _import(quarter, f"benchq{run}", args.registry)
             print("quarter:", small, flush=True)
-            big = _import(whole, f"bench{run}")
+            big = _import(whole, f"bench{run}", args.registry)
             print("whole:", big, flush=True)
-            copy_seconds = _copy(whole, f"benchcopy{run}")
+            copy_seconds, copy_cpu = _copy(whole, f"benchcopy{run}")
+        importer_cpu = big["cpu_seconds"] + big["db_cpu_seconds"]
         results.update(
+            registry=args.registry,
             importer_seconds=round(big["seconds"], 2),
             importer_rows_per_s=round(args.rows / big["seconds"]),
             copy_seconds=round(copy_seconds, 2),
             copy_rows_per_s=round(args.rows / copy_seconds),
             ratio_to_copy=round(copy_seconds / big["seconds"], 3),
+            importer_cpu_seconds=round(big["cpu_seconds"], 2),
+            importer_db_cpu_seconds=round(big["db_cpu_seconds"], 2),
+            copy_db_cpu_seconds=round(copy_cpu, 2),
+            cpu_ratio_to_copy=round(copy_cpu / importer_cpu, 3),
             status=big["status"],
             counts=big["counts"],
+            duplicates_found=big["duplicates_found"],
             peak_mb_quarter=round(small["peak_mb"], 1),
             peak_mb_whole=round(big["peak_mb"], 1),
+            load_average=[round(x, 1) for x in os.getloadavg()],
         )
         print(json.dumps(results, indent=2))
         Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
     finally:
         from django.db import connections
 
+        shutil.rmtree(work, ignore_errors=True)
         connections.close_all()
         if not args.keep:
             _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
