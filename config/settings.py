@@ -138,6 +138,10 @@ else:
     from lgnet.core import embedded_db
 
     DATABASES = {"default": embedded_db.database_settings(BASE_DIR / "var" / "pgdata")}
+# Every connection starts with an empty pgtrigger.ignore: the row-history triggers' "is this
+# trigger ignored?" check then reads it instead of failing (lgnet.core.history says why).
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options["options"] = f"{_options.get('options', '')} -c pgtrigger.ignore={{}}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

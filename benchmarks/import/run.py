@@ -262,7 +262,7 @@ def _copy(path: Path, slug: str) -> tuple[float, float]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from lgnet.imports.bulk import recorded_history
+    from lgnet.core.history import recorded_history
     from lgnet.people import linkage
     from lgnet.people.matching import keys_for, normalised_name
 
@@ -324,7 +324,7 @@ def _copy(path: Path, slug: str) -> tuple[float, float]:
     db_cpu = backend()
     started = time.perf_counter()
     # The history triggers run as for the importer, with a context set (the docstring of
-    # lgnet.imports.bulk.recorded_history says why that matters so much).
+    # lgnet.core.history.recorded_history says why that matters so much).
     with (
         transaction.atomic(),
         recorded_history(benchmark="copy"),

@@ -4,7 +4,6 @@ in the other cities most registered persons have a case."""
 import random
 from datetime import date, timedelta
 
-import pgtrigger
 from django.db import connection
 
 from lgnet.accounts.models import User
@@ -19,6 +18,7 @@ from lgnet.cases.models import (
     ServiceType,
     Status,
 )
+from lgnet.core import history
 from lgnet.network.models import City, Organisation
 from lgnet.people.models import Person
 
@@ -283,7 +283,7 @@ def _seed_case_work(city, cases, operator, providers, rng, today) -> None:
     PlanReview.objects.bulk_create(reviews, batch_size=1000)
     Note.objects.bulk_create(notes, batch_size=1000)
     # Notes written along the case, not all today (a demo back-dating, kept out of history).
-    with pgtrigger.ignore("cases.Note:update_update"), connection.cursor() as cursor:
+    with history.ignoring("cases.Note:update_update"), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE cases_note n SET created_at = c.opened_on + (n.id %% 40) * interval '1 day'"
             " FROM cases_case c WHERE n.case_id = c.id AND n.city_id = %s",

@@ -1,17 +1,14 @@
 """Writing many rows at once inside an import's transaction: COPY with the values Django's
-INSERT would send, ids reserved beforehand, and the row history made ready for it."""
+INSERT would send, ids reserved beforehand, the row history made ready by
+``core.history.recorded_history``."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-import pghistory
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
-from pghistory import config as pghistory_config
 
 # Values that go to the database as they are, by field: the conversion would only confirm
 # them, a dozen calls each. Any other value (a lazy string, a naive datetime, ...) goes through
@@ -89,29 +86,3 @@ def copy_values(
     with db.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row([prep(value, db) for prep, value in zip(prepare, row, strict=True)])
-
-
-@contextmanager
-def recorded_history(**metadata: Any) -> Iterator[None]:
-    """Inside a transaction: the row history of what follows names ``metadata`` (the import,
-    who ran it), COPY included, and its triggers take their fast path.
-
-    pghistory's triggers read two settings, ``pghistory.context_id`` and
-    ``pgtrigger.ignore``, inside an exception block; when a setting is missing, each row
-    raises and rolls back a subtransaction, and PostgreSQL then rescans every deferred
-    foreign-key check queued so far in the transaction. In a long transaction that makes
-    each insert slower than the last (a 20,000-row COPY took 37 s instead of 8). Setting
-    both for the transaction keeps every row's history and makes the cost flat again.
-    """
-    with pghistory.context(**metadata) as context:
-        serialized = json.dumps(context.metadata, cls=pghistory_config.json_encoder())
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pghistory.context_id', %s, true), "
-                "set_config('pghistory.context_metadata', %s, true), "
-                # An empty list ignores no trigger; one set by pgtrigger.ignore() stays.
-                "CASE WHEN coalesce(current_setting('pgtrigger.ignore', true), '') = '' "
-                "THEN set_config('pgtrigger.ignore', '{}', true) END",
-                [str(context.id), serialized],
-            )
-        yield

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from lgnet.core import audit
 from lgnet.core.exceptions import RuleBroken
-from lgnet.imports.bulk import copy_values, recorded_history
+from lgnet.core.history import recorded_history
+from lgnet.imports.bulk import copy_values
 from lgnet.imports.kinds import KINDS, get_kind
 from lgnet.imports.kinds.base import Context, RowError, RowRefused
 from lgnet.imports.models import Import, ImportedRecord, ImportStatus

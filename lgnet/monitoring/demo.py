@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
+from django.db import connection
 
 from lgnet.accounts.models import User
 from lgnet.monitoring import engine, services, standard_set
@@ -67,6 +68,12 @@ def seed_monitoring(scale: int = 1) -> None:
     fresh = set(
         FigureRun.objects.filter(computed_at__date=today).values_list("city_id", "edition_id")
     )
+    if len(fresh) < sum(len(e.participations.all()) for e in editions):
+        # The registry, cases and activities were written in this transaction: without
+        # statistics on them, the planner takes the tables for empty and the figures' queries
+        # loop over whole tables (minutes instead of seconds). ANALYZE sees our own rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     for edition in editions:
         for participation in edition.participations.all():
             if (participation.city_id, edition.pk) not in fresh:

@@ -1,12 +1,12 @@
 import time
 
-import pghistory
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_scopes import scopes_disabled
 
 from lgnet.core import demo
+from lgnet.core.history import recorded_history
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if scale < 0:
             raise CommandError("--scale must be 0 or more.")
         # The demo spans every city, so it runs outside any tenant scope.
-        with scopes_disabled(), pghistory.context(command="seed_demo"), transaction.atomic():
+        with scopes_disabled(), transaction.atomic(), recorded_history(command="seed_demo"):
             for seeder in demo.seeders():
                 self.stdout.write(f"  {seeder.name}…", ending="")
                 self.stdout.flush()
