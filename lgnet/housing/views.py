@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -96,20 +97,35 @@ def facility_edit(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse
 
 
 def _facility_edit(request: HttpRequest, facility) -> HttpResponse:
-    form = _facility_form(request, request.POST or None, facility)
+    return _edit_page(
+        request,
+        _facility_form(request, request.POST or None, facility),
+        facility,
+        save=partial(services.save_facility, facility=facility),
+        fields=services.FACILITY_FIELDS,
+        saved=_("Facility saved."),
+        titles=(_("New facility"), _("Edit the facility")),
+        back="housing:home",
+    )
+
+
+def _edit_page(request, form, instance, *, save, fields, saved, titles, back) -> HttpResponse:
+    """The new/edit page of a record saved by a service: the form, its errors, the status.
+
+    ``save(actor=, city=, changes=)`` writes the record; ``titles`` are (new, edit);
+    ``back`` is the list's URL name when there is no record yet."""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                facility = services.save_facility(
+                instance = save(
                     actor=request.user,
                     city=request.city,
-                    facility=facility,
-                    changes={name: form.cleaned_data[name] for name in services.FACILITY_FIELDS},
+                    changes={name: form.cleaned_data[name] for name in fields},
                 )
-                messages.success(request, _("Facility saved."))
-                return redirect(facility)
+                messages.success(request, saved)
+                return redirect(instance)
             except (RuleBroken, ValidationError) as error:
                 status = _fail(form, error)
     return render(
@@ -117,10 +133,10 @@ def _facility_edit(request: HttpRequest, facility) -> HttpResponse:
         "housing/form.html",
         {
             "form": form,
-            "title": _("Edit the facility") if facility else _("New facility"),
-            "back": facility.get_absolute_url()
-            if facility
-            else reverse("housing:home", args=[request.city.slug]),
+            "title": titles[instance is not None],
+            "back": instance.get_absolute_url()
+            if instance
+            else reverse(back, args=[request.city.slug]),
         },
         status=status,
     )
@@ -575,33 +591,15 @@ def landlord_edit(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse
 
 
 def _landlord_edit(request, landlord) -> HttpResponse:
-    form = forms.LandlordForm(request.POST or None, instance=landlord)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                landlord = services.save_landlord(
-                    actor=request.user,
-                    city=request.city,
-                    landlord=landlord,
-                    changes={name: form.cleaned_data[name] for name in services.LANDLORD_FIELDS},
-                )
-                messages.success(request, _("Landlord saved."))
-                return redirect(landlord)
-            except (RuleBroken, ValidationError) as error:
-                status = _fail(form, error)
-    return render(
+    return _edit_page(
         request,
-        "housing/form.html",
-        {
-            "form": form,
-            "title": _("Edit the landlord") if landlord else _("New landlord"),
-            "back": landlord.get_absolute_url()
-            if landlord
-            else reverse("housing:landlord_list", args=[request.city.slug]),
-        },
-        status=status,
+        forms.LandlordForm(request.POST or None, instance=landlord),
+        landlord,
+        save=partial(services.save_landlord, landlord=landlord),
+        fields=services.LANDLORD_FIELDS,
+        saved=_("Landlord saved."),
+        titles=(_("New landlord"), _("Edit the landlord")),
+        back="housing:landlord_list",
     )
 
 
