@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from lgnet.housing import services
-from lgnet.housing.models import Placement, RequestStatus
+from lgnet.housing.models import Facility, Landlord, Placement, RequestStatus
 from lgnet.people.services import register_person
 
 T = "/c/taranto/housing"
@@ -201,3 +201,41 @@ def test_milestones_from_the_person_page(world, login):
     client.post(url, {"milestone-kind": "savings", "milestone-reached_on": future})
     with scopes_disabled():
         assert not world.a.person.housing_milestones.filter(kind="savings").exists()
+
+
+def test_facility_new_and_edit_pages_save_or_show_the_errors(world, login):
+    client = login(world.user("coordinator"))
+    data = {"name": "Casa Aurora", "kind": "co_housing", "organisation": world.a.partner.pk}
+    missing = client.post(f"{T}/facilities/new/", {**data, "name": ""})
+    assert missing.status_code == 400 and b"is-invalid" in missing.content
+    created = client.post(f"{T}/facilities/new/", data)
+    with scopes_disabled():
+        facility = Facility.objects.get(city=world.a.city, name="Casa Aurora")
+    assert created.status_code == 302 and created["Location"] == facility.get_absolute_url()
+    # Names are unique in the city: the refusal shows on the form, nothing is written.
+    twice = client.post(f"{T}/facilities/new/", data)
+    assert twice.status_code == 400 and "esiste già".encode() in twice.content
+    with scopes_disabled():
+        assert Facility.objects.filter(city=world.a.city, name="Casa Aurora").count() == 1
+    edit = f"{T}/facilities/{facility.pk}/edit/"
+    assert b"Casa Aurora" in client.get(edit).content
+    renamed = client.post(edit, {**data, "name": "Casa Aurora 2"})
+    assert renamed.status_code == 302
+    facility.refresh_from_db()
+    assert facility.name == "Casa Aurora 2"
+    # Another city's facility is not found, not refused.
+    assert client.get(f"{T}/facilities/{world.b.facility.pk}/edit/").status_code == 404
+
+
+def test_landlord_new_and_edit_pages_save_or_show_the_errors(world, login):
+    client = login(world.user("coordinator"))
+    data = {"kind": "person", "name": "Anna Greco", "email": "anna@example.it"}
+    bad = client.post(f"{T}/landlords/new/", {**data, "email": "not an address"})
+    assert bad.status_code == 400 and b"is-invalid" in bad.content
+    assert client.post(f"{T}/landlords/new/", data).status_code == 302
+    with scopes_disabled():
+        landlord = Landlord.objects.get(city=world.a.city, name="Anna Greco")
+    edit = client.post(f"{T}/landlords/{landlord.pk}/edit/", {**data, "phone": "099 123"})
+    assert edit.status_code == 302 and edit["Location"] == landlord.get_absolute_url()
+    landlord.refresh_from_db()
+    assert landlord.phone == "099 123"
