@@ -158,18 +158,61 @@ def stored_totals(city, edition, start: date, end: date) -> dict[str, Decimal]:
     return {code: found.get(code, Decimal(0)) for code in codes}
 
 
-def refresh(city, edition) -> int:
-    """Recompute and store every figure of a city for an edition; returns the rows written."""
-    periods = stored_periods(edition)
+# The measures are a few large grouping queries: compiling them (JIT) cost more than it
+# saved, and their sorts and hashes spilled to disk with the default work_mem.
+REFRESH_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'")
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def touched_periods(edition, spans: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The stored periods a change touches: every one that overlaps a changed span (its
+    dates, first and last day included), and the ones holding today, which count up to
+    today and so move with the calendar."""
+    now = today()
+    spans = [*spans, (now, now)]
+    return [
+        (start, end)
+        for start, end in stored_periods(edition)
+        if any(lo <= end and start <= hi for lo, hi in spans)
+    ]
+
+
+def refresh(city, edition, periods: Iterable[tuple[date, date]] | None = None) -> int:
+    """Recompute and store the figures of a city for an edition; returns the rows written.
+
+    With ``periods`` only those of the edition's stored periods are recomputed (their rows
+    replaced, the other periods' rows left as they are); without, every stored period is
+    (and rows of periods no longer stored go)."""
+    stored = stored_periods(edition)
+    if periods is not None:
+        wanted = set(periods)
+        stored = [p for p in stored if p in wanted]
+        if not stored:
+            return 0
     written = 0
     with transaction.atomic(), scopes_disabled():  # one city's rows, named explicitly
         with connection.cursor() as cursor:
             # One refresh at a time per city and edition; readers keep the old rows until commit.
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [city.pk, edition.pk])
-            Figure.objects.filter(city=city, edition=edition).delete()
-            params = _params(city.pk, periods)
+            for setting in REFRESH_SETTINGS:
+                cursor.execute(setting)
+            params = _params(city.pk, stored)
+            old = Figure.objects.filter(city=city, edition=edition)
+            if periods is None:
+                old.delete()
+            else:
+                cursor.execute(
+                    f"DELETE FROM {Figure._meta.db_table} WHERE city_id = %(city)s "  # noqa: S608 - table name from the model, values as parameters
+                    "AND edition_id = %(edition)s AND (period_start, period_end) IN "
+                    "(SELECT * FROM unnest(%(starts)s::date[], %(ends)s::date[]))",
+                    {**params, "edition": edition.pk},
+                )
             for indicator in Indicator.objects.filter(is_active=True):
-                sql = measures.sql_for(indicator.measure)
+                with measures.for_storage():
+                    sql = measures.sql_for(indicator.measure)
                 if sql is None:
                     continue
                 cursor.execute(

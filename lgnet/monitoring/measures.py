@@ -18,7 +18,9 @@ catalogue keeps the indicator and its figures stay empty until the app exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -32,12 +34,17 @@ class Dims:
     vulnerable: str = "''"
 
 
+# Lower bounds of the age bands after the first; the band is found with one age() per row.
+AGE_BANDS = "ARRAY['0-17', '18-24', '25-34', '35-49', '50-64', '65+']"
+AGE_BOUNDS = "ARRAY[18, 25, 35, 50, 65]::float8[]"
+
+
 def _age_band(birth: str) -> str:
+    """The age band at the period's start (completed years, as `age()` counts them)."""
     age = f"date_part('year', age(p.start_on, {birth}))"
     return (
-        f"CASE WHEN {birth} IS NULL THEN '' WHEN {age} < 18 THEN '0-17' "
-        f"WHEN {age} < 25 THEN '18-24' WHEN {age} < 35 THEN '25-34' "
-        f"WHEN {age} < 50 THEN '35-49' WHEN {age} < 65 THEN '50-64' ELSE '65+' END"
+        f"CASE WHEN {birth} IS NULL THEN '' "
+        f"ELSE ({AGE_BANDS})[width_bucket({age}, {AGE_BOUNDS}) + 1] END"
     )
 
 
@@ -71,8 +78,27 @@ PERIODS = (
     "periods AS (SELECT start_on, period_end, "
     "LEAST(period_end, (now() AT TIME ZONE %(tz)s)::date) AS end_on "
     "FROM unnest(%(starts)s::date[], %(ends)s::date[]) AS p(start_on, period_end) "
-    "WHERE start_on <= (now() AT TIME ZONE %(tz)s)::date)"
+    "WHERE start_on <= (now() AT TIME ZONE %(tz)s)::date), "
+    # Each day of each period: a row dated by one day finds its periods by equality (a hash
+    # join), instead of being compared with every period.
+    "days AS MATERIALIZED (SELECT start_on, period_end, end_on, start_on + g AS day FROM periods "
+    "CROSS JOIN generate_series(0, end_on - start_on) AS g)"
 )
+
+
+# Vulnerability is a breakdown for the city's own users only: the stored rows leave it out
+# (engine.refresh builds the measures inside `for_storage()`), so they are grouped without it.
+_for_storage: ContextVar[bool] = ContextVar("for_storage", default=False)
+
+
+@contextmanager
+def for_storage() -> Iterator[None]:
+    """Build the measures' SQL for the stored rows: without the vulnerability breakdown."""
+    token = _for_storage.set(True)
+    try:
+        yield
+    finally:
+        _for_storage.reset(token)
 
 
 def grouped(
@@ -85,24 +111,28 @@ def grouped(
     areas: str | None = None,
     ctes: str = "",
 ) -> str:
-    """One SELECT with the base rows and, when ``areas`` names an array, the area rows."""
+    """One SELECT with the base rows and, when ``areas`` names an array, the area rows.
 
-    def select(area: str, lateral: str) -> str:
-        return (
-            "SELECT p.start_on AS period_start, p.period_end AS period_end, "
-            f"{dims.sex}::varchar AS sex, {dims.age_band}::varchar AS age_band, "
-            f"{dims.nationality}::varchar AS nationality, "
-            f"{dims.vulnerable}::varchar AS vulnerable, {area}::varchar AS action_area, "
-            f"{category}::varchar AS category, {value} AS value {source} {lateral} "
-            f"{('WHERE ' + where) if where else ''} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
-        )
-
-    sql = f"WITH {PERIODS}{(', ' + ctes) if ctes else ''} " + select("''", "")
+    Both come from one pass over the source: each joined row is repeated for the empty area
+    (the base cell) and for each of its areas, and the grouping keeps them apart, so a
+    distinct count stays distinct per period, cell and area.
+    """
+    vulnerable = "''" if _for_storage.get() else dims.vulnerable
+    area = "''"
+    lateral = ""
     if areas:
-        sql += " UNION ALL " + select(
-            "area.code", f"CROSS JOIN LATERAL unnest({areas}) AS area(code)"
-        )
-    return sql
+        area = "area.code"
+        lateral = f"CROSS JOIN LATERAL unnest(ARRAY['']::varchar[] || {areas}) AS area(code)"
+    keys = (
+        "p.start_on AS period_start, p.period_end AS period_end, "
+        f"{dims.sex}::varchar AS sex, {dims.age_band}::varchar AS age_band, "
+        f"{dims.nationality}::varchar AS nationality, "
+        f"{vulnerable}::varchar AS vulnerable, {area}::varchar AS action_area, "
+        f"{category}::varchar AS category"
+    )
+    rows = f"{source} {lateral} {('WHERE ' + where) if where else ''}"
+    head = f"WITH {PERIODS}{(', ' + ctes) if ctes else ''} "
+    return f"{head}SELECT {keys}, {value} AS value {rows} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
 
 
 def table(label: str) -> str | None:
@@ -158,7 +188,7 @@ def beneficiaries() -> str | None:
         return None
     return grouped(
         source=f"FROM periods p JOIN {t['case']} c ON {OPEN_IN_PERIOD} "
-        f"JOIN {t['person']} per ON per.id = c.person_id",
+        f"JOIN {t['person']} per ON per.id = c.person_id AND per.city_id = %(city)s",
         value="COUNT(DISTINCT c.person_id)",
         dims=person_dims(),
         areas="c.areas",
@@ -177,8 +207,8 @@ def new_beneficiaries() -> str | None:
     )
     return grouped(
         ctes=firsts,
-        source=f"FROM periods p JOIN firsts c ON c.opened_on BETWEEN p.start_on AND p.end_on "
-        f"JOIN {t['person']} per ON per.id = c.person_id",
+        source="FROM firsts c JOIN days p ON p.day = c.opened_on "
+        f"JOIN {t['person']} per ON per.id = c.person_id AND per.city_id = %(city)s",
         value="COUNT(DISTINCT c.person_id)",
         dims=person_dims(),
         areas="c.areas",
@@ -190,9 +220,8 @@ def _contacts(street_only: bool) -> str | None:
     if t is None:
         return None
     return grouped(
-        source=f"FROM periods p JOIN {t['contact']} k ON k.city_id = %(city)s "
-        "AND k.occurred_at >= (p.start_on::timestamp AT TIME ZONE %(tz)s) "
-        "AND k.occurred_at < ((p.end_on + 1)::timestamp AT TIME ZONE %(tz)s) "
+        source=f"FROM {t['contact']} k JOIN days p ON k.city_id = %(city)s "
+        "AND p.day = (k.occurred_at AT TIME ZONE %(tz)s)::date "
         f"LEFT JOIN {t['person']} per ON per.id = k.person_id",
         where="k.channel = 'street'" if street_only else "",
         value="COUNT(*)",
@@ -215,12 +244,12 @@ def contacts_mobile() -> str | None:
 
 def _services_source(t: dict) -> str:
     return (
-        f"FROM periods p JOIN {t['service']} s ON s.city_id = %(city)s "
-        "AND s.delivered_on BETWEEN p.start_on AND p.end_on "
+        f"FROM {t['service']} s JOIN days p ON s.city_id = %(city)s "
+        "AND p.day = s.delivered_on "
         f"JOIN {t['servicetype']} st ON st.id = s.service_type_id "
         f"LEFT JOIN {t['servicetype']} nt ON nt.id = st.network_type_id "
-        f"JOIN {t['person']} per ON per.id = s.person_id "
-        f"JOIN {t['case']} c ON c.id = s.case_id"
+        f"JOIN {t['person']} per ON per.id = s.person_id AND per.city_id = %(city)s "
+        f"JOIN {t['case']} c ON c.id = s.case_id AND c.city_id = %(city)s"
     )
 
 
@@ -261,9 +290,9 @@ def cases_closed() -> str | None:
     if t is None:
         return None
     return grouped(
-        source=f"FROM periods p JOIN {t['case']} c ON c.city_id = %(city)s "
-        "AND c.closed_on BETWEEN p.start_on AND p.end_on "
-        f"JOIN {t['person']} per ON per.id = c.person_id",
+        source=f"FROM {t['case']} c JOIN days p ON c.city_id = %(city)s "
+        "AND p.day = c.closed_on "
+        f"JOIN {t['person']} per ON per.id = c.person_id AND per.city_id = %(city)s",
         value="COUNT(*)",
         dims=person_dims(),
         category="c.outcome",
@@ -278,8 +307,8 @@ def referrals() -> str | None:
     if t is None:
         return None
     return grouped(
-        source=f"FROM periods p JOIN {t['referral']} r ON r.city_id = %(city)s "
-        "AND r.sent_on BETWEEN p.start_on AND p.end_on "
+        source=f"FROM {t['referral']} r JOIN days p ON r.city_id = %(city)s "
+        "AND p.day = r.sent_on "
         f"LEFT JOIN {t['person']} per ON per.id = r.person_id",
         value="COUNT(*)",
         dims=Dims(sex="COALESCE(per.sex, 'U')"),
@@ -303,7 +332,7 @@ def persons_housed() -> str | None:
         return None
     return grouped(
         source=f"FROM periods p JOIN {t['placement']} pl ON {PLACED_IN_PERIOD} "
-        f"JOIN {t['person']} per ON per.id = pl.person_id",
+        f"JOIN {t['person']} per ON per.id = pl.person_id AND per.city_id = %(city)s",
         value="COUNT(DISTINCT pl.person_id)",
         dims=person_dims(),
     )
@@ -325,7 +354,7 @@ def bed_nights() -> str | None:
     return grouped(
         source=f"FROM periods p JOIN {t['placement']} pl ON {PLACED_IN_PERIOD} "
         f"JOIN {t['bed']} b ON b.id = pl.bed_id JOIN {t['facility']} f ON f.id = b.facility_id "
-        f"JOIN {t['person']} per ON per.id = pl.person_id",
+        f"JOIN {t['person']} per ON per.id = pl.person_id AND per.city_id = %(city)s",
         value=f"SUM({NIGHTS})",
         dims=person_dims(),
         category="f.kind",
@@ -367,7 +396,7 @@ def rent_supports() -> str | None:
         source=f"FROM periods p JOIN {t['rentsupport']} rs ON rs.city_id = %(city)s "
         "AND rs.start_date <= p.end_on "
         "AND (rs.start_date + rs.months * interval '1 month')::date > p.start_on "
-        f"JOIN {t['person']} per ON per.id = rs.person_id",
+        f"JOIN {t['person']} per ON per.id = rs.person_id AND per.city_id = %(city)s",
         value="COUNT(DISTINCT rs.person_id)",
         dims=person_dims(),
     )
@@ -380,10 +409,10 @@ def rent_support_amount() -> str | None:
     if t is None:
         return None
     return grouped(
-        source=f"FROM periods p JOIN {t['rentpayment']} rp ON rp.city_id = %(city)s "
-        "AND rp.paid_on BETWEEN p.start_on AND p.end_on "
+        source=f"FROM {t['rentpayment']} rp JOIN days p ON rp.city_id = %(city)s "
+        "AND p.day = rp.paid_on "
         f"JOIN {t['rentsupport']} rs ON rs.id = rp.rent_support_id "
-        f"JOIN {t['person']} per ON per.id = rs.person_id",
+        f"JOIN {t['person']} per ON per.id = rs.person_id AND per.city_id = %(city)s",
         value="SUM(rp.amount)",
         dims=person_dims(),
     )
@@ -396,10 +425,10 @@ def exits_autonomous() -> str | None:
     if t is None:
         return None
     return grouped(
-        source=f"FROM periods p JOIN {t['placement']} pl ON pl.city_id = %(city)s "
-        "AND pl.end_date BETWEEN p.start_on AND p.end_on "
+        source=f"FROM {t['placement']} pl JOIN days p ON pl.city_id = %(city)s "
+        "AND p.day = pl.end_date "
         "AND pl.exit_reason = 'autonomous_housing' "
-        f"JOIN {t['person']} per ON per.id = pl.person_id",
+        f"JOIN {t['person']} per ON per.id = pl.person_id AND per.city_id = %(city)s",
         value="COUNT(DISTINCT pl.person_id)",
         dims=person_dims(),
     )
@@ -422,7 +451,7 @@ def _participants(kinds: tuple[str, ...]) -> str | None:
     return grouped(
         source=f"FROM periods p JOIN {t['enrolment']} e ON {ENROLLED_IN_PERIOD} "
         f"JOIN {t['activity']} a ON a.id = e.activity_id AND a.kind IN ({listed}) "
-        f"JOIN {t['person']} per ON per.id = e.person_id",
+        f"JOIN {t['person']} per ON per.id = e.person_id AND per.city_id = %(city)s",
         value="COUNT(DISTINCT e.person_id)",
         dims=person_dims(),
         category="''" if len(kinds) == 1 else "a.kind",
@@ -451,10 +480,10 @@ def cefr_improved() -> str | None:
     if t is None:
         return None
     return grouped(
-        source=f"FROM periods p JOIN {t['enrolment']} e ON e.city_id = %(city)s "
-        "AND e.ended_on BETWEEN p.start_on AND p.end_on "
+        source=f"FROM {t['enrolment']} e JOIN days p ON e.city_id = %(city)s "
+        "AND p.day = e.ended_on "
         f"JOIN {t['activity']} a ON a.id = e.activity_id AND a.kind = 'italian_course' "
-        f"JOIN {t['person']} per ON per.id = e.person_id",
+        f"JOIN {t['person']} per ON per.id = e.person_id AND per.city_id = %(city)s",
         where=f"array_position({CEFR}, e.exit_level::text) "
         f"> array_position({CEFR}, e.entry_level::text)",
         value="COUNT(DISTINCT e.person_id)",
@@ -475,12 +504,12 @@ def civic_hours() -> str | None:
     if t is None:
         return None
     return grouped(
-        source=f"FROM periods p JOIN {t['session']} s ON s.city_id = %(city)s "
-        "AND s.date BETWEEN p.start_on AND p.end_on AND NOT s.is_cancelled "
+        source=f"FROM {t['session']} s JOIN days p ON s.city_id = %(city)s "
+        "AND p.day = s.date AND NOT s.is_cancelled "
         f"JOIN {t['activity']} a ON a.id = s.activity_id AND a.kind = 'civic_project' "
         f"JOIN {t['attendance']} att ON att.session_id = s.id AND att.status = 'present' "
         f"JOIN {t['enrolment']} e ON e.id = att.enrolment_id "
-        f"JOIN {t['person']} per ON per.id = e.person_id",
+        f"JOIN {t['person']} per ON per.id = e.person_id AND per.city_id = %(city)s",
         value="SUM(COALESCE(att.hours, s.hours))",
         dims=person_dims(),
     )
@@ -493,8 +522,8 @@ def events() -> str | None:
     if t is None:
         return None
     return grouped(
-        source=f"FROM periods p JOIN {t['activity']} a ON a.city_id = %(city)s "
-        "AND a.kind = 'event' AND a.start_date BETWEEN p.start_on AND p.end_on",
+        source=f"FROM {t['activity']} a JOIN days p ON a.city_id = %(city)s "
+        "AND a.kind = 'event' AND p.day = a.start_date",
         value="COUNT(*)",
         dims=Dims(),
     )
@@ -507,8 +536,8 @@ def event_attendees() -> str | None:
     if t is None:
         return None
     return grouped(
-        source=f"FROM periods p JOIN {t['activity']} a ON a.city_id = %(city)s "
-        "AND a.kind = 'event' AND a.start_date BETWEEN p.start_on AND p.end_on "
+        source=f"FROM {t['activity']} a JOIN days p ON a.city_id = %(city)s "
+        "AND a.kind = 'event' AND p.day = a.start_date "
         f"JOIN {t['headcount']} hc ON hc.activity_id = a.id",
         value="SUM(hc.count)",
         dims=Dims(sex="hc.sex", age_band="hc.age_band"),
