@@ -69,7 +69,7 @@ def import_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse
         "data_import": data_import,
         "kind_label": kind.label if kind else data_import.kind,
         "duplicates": selectors.duplicate_view(data_import),
-        "errors": data_import.errors[:500],
+        "errors": _with_column_labels(data_import.errors[:500], kind),
         "can_apply": data_import.status == ImportStatus.CHECKED,
     }
     if request.htmx and data_import.is_running:
@@ -79,6 +79,13 @@ def import_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse
         response["HX-Refresh"] = "true"
         return response
     return render(request, "imports/import_detail.html", context)
+
+
+def _with_column_labels(errors: list[dict], kind) -> list[dict]:
+    """Each error with its column in words beside the header's name (the file may use
+    either the field name or the Italian header)."""
+    labels = {column.name: column.label for column in kind.columns} if kind else {}
+    return [{**error, "column_label": labels.get(error.get("column") or "")} for error in errors]
 
 
 @require_POST

@@ -56,6 +56,18 @@ def test_upload_check_choose_and_apply_in_the_pages(world, login):
     assert b"lista.csv" in listing.content
 
 
+def test_error_table_names_the_column_in_words(world, login):
+    client = login(world.user("coordinator"))
+    content = b"Codice,Nome,Cognome,Sesso,Data di nascita\nE1,Amina,,F,1990\n"
+    response = client.post(
+        reverse("imports:list", args=[TARANTO]),
+        {"kind": "persons", "file": SimpleUploadedFile("errori.csv", content)},
+    )
+    page = client.get(response["Location"]).content.decode()
+    row = page[page.index('data-testid="import-error"') :].split("</tr>")[0]
+    assert "<td>Cognome <code" in row and "family_names</code>" in row
+
+
 def test_template_has_headers_example_and_guide(world, login):
     from openpyxl import load_workbook
 
