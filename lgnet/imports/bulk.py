@@ -4,25 +4,94 @@ INSERT would send, ids reserved beforehand, the row history made ready by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
-# Values that go to the database as they are, by field: the conversion would only confirm
-# them, a dozen calls each. Any other value (a lazy string, a naive datetime, ...) goes through
-# the field's own get_db_prep_save.
-_NONE = type(None)
+# COPY's text format, written here for the values an import sends (a psycopg dumper per value
+# costs several calls, an array dozens): by field, the values its conversion would only
+# confirm. Any other value goes through the field's get_db_prep_save first (and, when that
+# gives something else than these kinds, the row through psycopg).
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_SPECIAL = frozenset("\\\t\n\r")
 _INTEGERS = ("AutoField", "BigAutoField", "BigIntegerField", "ForeignKey", "IntegerField")
 _INTEGERS += ("PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField")
-_AS_THEY_ARE: dict[str, tuple[type, ...]] = {
-    "CharField": (str, _NONE),
-    "TextField": (str, _NONE),
-    "BooleanField": (bool, _NONE),
-    "DateField": (date, _NONE),
-    **dict.fromkeys(_INTEGERS, (int, _NONE)),
-}
+_TEXTS = ("CharField", "TextField")
+
+
+def _text(value: str) -> str:
+    value = str.__str__(value)  # a choice's member as its text, as psycopg sends it
+    return value.translate(_ESCAPES) if _SPECIAL.intersection(value) else value
+
+
+def _element(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _texts(value: list) -> str | None:
+    if all(isinstance(v, str) for v in value):
+        return _text("{" + ",".join(map(_element, value)) + "}")
+    return None
+
+
+def _aware(value: datetime) -> str | None:
+    return value.isoformat() if value.tzinfo is not None else None
+
+
+def copy_text(value: Any) -> str | None:
+    """A converted value as a field of COPY's text format, or None when it is of another
+    kind than text, whole number, boolean, date, aware datetime, list of text or NULL."""
+    kind = type(value)
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return _text(value)
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int:
+        return str(value)
+    if kind is date:
+        return value.isoformat()
+    if kind is datetime:
+        return _aware(value)
+    if kind is list:
+        return _texts(value)
+    return None
+
+
+def _converter(field: models.Field, db) -> Callable[[Any], str | None]:
+    """The field's value as COPY text, converted by the field itself unless it is one of
+    the values its conversion would only confirm; None: a value for psycopg to dump."""
+    kind = field.get_internal_type()
+    fast: dict[type, Callable[[Any], str | None]] = {type(None): lambda value: "\\N"}
+    if kind in _TEXTS:
+        fast[str] = _text
+    elif kind in _INTEGERS:
+        fast[int] = str
+    elif kind == "BooleanField":
+        fast[bool] = lambda value: "t" if value else "f"
+    elif kind == "DateField":
+        fast[date] = date.isoformat
+    elif kind == "DateTimeField":
+        fast[datetime] = _aware
+    elif kind == "ArrayField" and field.base_field.get_internal_type() in _TEXTS:
+        fast[list] = _texts
+    elif kind == "JSONField":
+        encoder = field.encoder
+        fast[dict] = lambda value: _text(json.dumps(value, cls=encoder))
+    prep = field.get_db_prep_save
+
+    def convert(value: Any) -> str | None:
+        write = fast.get(type(value))
+        text = write(value) if write else None
+        return text if text is not None else copy_text(prep(value, db))
+
+    return convert
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -41,30 +110,20 @@ def copy_insert(objects: Sequence[models.Model]) -> None:
     """Insert model instances of one model with a single COPY.
 
     Each value is what ``bulk_create`` would send (``pre_save`` fills the automatic dates,
-    ``get_db_prep_save`` converts); the database runs its triggers (row history) and checks
-    its constraints as for any INSERT. The primary key is sent when the objects have one
-    (see ``reserve_ids``), else the database gives it.
+    ``get_db_prep_save`` converts, where ``copy_text`` cannot write the value itself); the
+    database runs its triggers (row history) and checks its constraints as for any INSERT.
+    The primary key is sent when the objects have one (see ``reserve_ids``), else the
+    database gives it.
     """
     if not objects:
         return
     meta = objects[0]._meta
     with_pk = objects[0].pk is not None
     fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-call proxy
-    quote = db.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"  # names from the model only
-    prepare = [
-        (f.pre_save, f.get_db_prep_save, _AS_THEY_ARE.get(f.get_internal_type(), ()))
-        for f in fields
-    ]
-    with db.cursor() as cursor, cursor.copy(sql) as copy:
-        for obj in objects:
-            row = []
-            for pre_save, prep, as_they_are in prepare:
-                value = pre_save(obj, True)
-                row.append(value if type(value) in as_they_are else prep(value, db))
-            copy.write_row(row)
+    # The value of each field: its attribute, or pre_save where the field computes it.
+    reads = [attrgetter(f.attname) if _plain(f) else partial(_pre_save, f.pre_save) for f in fields]
+    _copy_rows(meta, fields, ([read(obj) for read in reads] for obj in objects))
+    db = connections[DEFAULT_DB_ALIAS]
     for obj in objects:
         obj._state.adding = False
         obj._state.db = db.alias
@@ -74,15 +133,41 @@ def copy_values(
     model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
     """Insert rows given as values of the named fields with a single COPY, each value
-    converted by its field as ``bulk_create`` would (no model instance is built: an audit
-    event or a row link per imported row costs little). The model's other columns take
-    their database default; automatic dates are the caller's to give."""
-    db = connections[DEFAULT_DB_ALIAS]
-    fields = [model._meta.get_field(name) for name in names]
+    converted as ``bulk_create`` would (no model instance is built: an audit event or a row
+    link per imported row costs little). The model's other columns take their database
+    default; automatic dates are the caller's to give."""
+    meta = model._meta
+    _copy_rows(meta, [meta.get_field(name) for name in names], rows)
+
+
+def _pre_save(pre_save: Callable, obj: models.Model) -> Any:
+    return pre_save(obj, True)
+
+
+def _plain(field: models.Field) -> bool:
+    """Whether ``pre_save`` would only read the attribute."""
+    if isinstance(field, models.DateField):  # DateTimeField too
+        return not (field.auto_now or field.auto_now_add)
+    return type(field).pre_save is models.Field.pre_save
+
+
+def _copy_rows(meta, fields: Sequence[models.Field], rows: Iterable[Sequence[Any]]) -> None:
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-call proxy
     quote = db.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"  # names from the model
+    sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"  # names from the model only
+    convert = [_converter(f, db) for f in fields]
     prepare = [f.get_db_prep_save for f in fields]
+    lines: list[str] = []
     with db.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
-            copy.write_row([prep(value, db) for prep, value in zip(prepare, row, strict=True)])
+            texts = [to_text(value) for to_text, value in zip(convert, row, strict=True)]
+            if None in texts:  # a value of another kind: the row through psycopg's dumpers
+                copy.write_row([prep(v, db) for prep, v in zip(prepare, row, strict=True)])
+                continue
+            lines.append("\t".join(texts))
+            if len(lines) >= 1000:
+                copy.write("\n".join(lines) + "\n")
+                lines = []
+        if lines:
+            copy.write("\n".join(lines) + "\n")

@@ -49,24 +49,40 @@ def _features(given: str, family: str) -> set[str]:
     words = sorted(tokens(given) + tokens(family))  # sorted: swapped names encode alike
     features = set()
     for word in words:
-        padded = f"_{word}_"
-        features.update(padded[i : i + 2] for i in range(len(padded) - 1))
-        features.add("sk:" + skeleton(word))
+        features |= _word_features(word)
     return features
+
+
+def _word_features(word: str) -> set[str]:
+    """One name word's features: its bigrams (with the word's edges) and its skeleton."""
+    padded = f"_{word}_"
+    return {padded[i : i + 2] for i in range(len(padded) - 1)} | {"sk:" + skeleton(word)}
 
 
 def bloom(given: str, family: str, birth_year: int | None) -> str:
     """The Bloom filter as hex, prefixed by the birth-year block: "<block>:<bits>"."""
     bits = 0
     key = _key()
-    for feature in _features(given, family):
-        bits |= _feature_bits(key, feature)
+    # The filter of all the features (``_features``) is the union of each word's.
+    for word in tokens(given) + tokens(family):
+        bits |= _word_bits(key, word)
     return f"{year_block(birth_year)}:{bits:0{BLOOM_BITS // 4}x}"
 
 
-# Every person shares most bigrams ("_m", "mo", ...) with the others: their bits are computed
-# once per process and key rather than 12 HMACs again for each person (bounded: memory flat).
-@lru_cache(maxsize=8192)
+# Names repeat: a word's bits are computed once per process and key (bounded: memory flat).
+@lru_cache(maxsize=16384)
+def _word_bits(key: bytes, word: str) -> int:
+    """The filter's bits of one name word: its bigrams and its skeleton."""
+    bits = 0
+    for feature in _word_features(word):
+        bits |= _feature_bits(key, feature)
+    return bits
+
+
+# Every person shares most bigrams ("_m", "mo", ...) with the others, and names repeat: each
+# feature's bits are computed once per process and key rather than 12 HMACs again for each
+# person (bounded: memory flat).
+@lru_cache(maxsize=32768)
 def _feature_bits(key: bytes, feature: str) -> int:
     """The filter's bits of one feature: its position in each of the keyed hashes."""
     bits = 0

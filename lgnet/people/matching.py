@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from itertools import permutations
+from typing import Any
 
 from anyascii import anyascii
 from django.utils.translation import gettext_lazy as _
@@ -164,7 +165,7 @@ def normalised_name(given: str, family: str) -> str:
     return " ".join(tokens(given) + tokens(family))
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """What the matcher compares. Mirrors the person's fields."""
 
@@ -184,7 +185,9 @@ class Match:
     reasons: list[str]
 
 
+@lru_cache(maxsize=_CACHED)
 def _token_similarity(a: str, b: str) -> float:
+    """How alike two name words are, 0..1; symmetric (Jaro-Winkler is)."""
     if a == b:
         return 1.0
     ka, kb = skeleton(a), skeleton(b)
@@ -210,16 +213,23 @@ _PARTICLES_LONGEST_FIRST = sorted(PARTICLES - {"n"}, key=len, reverse=True)
 
 def _best_alignment(query: list[str], record: list[str]) -> tuple[float, float]:
     """(mean, weakest) similarity of the shorter list's words to their best partners."""
-    if not query or not record:
+    return _aligned([[_token_similarity(a, b) for b in record] for a in query])
+
+
+def _aligned(table: list[list[float]]) -> tuple[float, float]:
+    """``_best_alignment`` from the similarities of each query word (a row) to each record
+    word (a column). The similarity is symmetric, so the shorter side may be either."""
+    if not table or not table[0]:
         return 0.0, 0.0
-    short, long_ = (query, record) if len(query) <= len(record) else (record, query)
-    if len(long_) <= 5:
+    if len(table) > len(table[0]):
+        table = [list(column) for column in zip(*table, strict=True)]
+    if len(table[0]) <= 5:
         best: tuple[float, float] = (0.0, 0.0)
-        for perm in permutations(long_, len(short)):
-            sims = [_token_similarity(a, b) for a, b in zip(short, perm, strict=True)]
+        for perm in permutations(range(len(table[0])), len(table)):
+            sims = [row[j] for row, j in zip(table, perm, strict=True)]
             best = max(best, (sum(sims) / len(sims), min(sims)))
         return best
-    sims = [max(_token_similarity(a, b) for b in long_) for a in short]
+    sims = [max(row) for row in table]
     return sum(sims) / len(sims), min(sims)
 
 
@@ -233,16 +243,20 @@ def name_score(q: Candidate, r: Candidate) -> tuple[float, bool, bool]:
     q_given, q_family = tokens(q.given_names), tokens(q.family_names)
     best, swapped, partial = 0.0, False, False
     record_names = [(r.given_names, r.family_names)] + [("", alias) for alias in r.aliases]
+    q_words = q_given + q_family
     for given, family in record_names:
         r_given, r_family = tokens(given), tokens(family)
-        overall_mean, overall_min = _best_alignment(q_given + q_family, r_given + r_family)
+        # Every query word against every record word, once; each alignment reads its part.
+        table = [[_token_similarity(a, b) for b in r_given + r_family] for a in q_words]
+        overall_mean, overall_min = _aligned(table)
         overall = overall_mean * _weakest_penalty(overall_min)
         if q_given and r_given:
-            g_mean, g_min = _best_alignment(q_given, r_given)
-            f_mean, f_min = _best_alignment(q_family, r_family)
+            split_q, split_r = len(q_given), len(r_given)
+            g_mean, g_min = _aligned([row[:split_r] for row in table[:split_q]])
+            f_mean, f_min = _aligned([row[split_r:] for row in table[split_q:]])
             in_place = (0.45 * g_mean + 0.55 * f_mean) * _weakest_penalty(min(g_min, f_min))
-            x1_mean, x1_min = _best_alignment(q_given, r_family)
-            x2_mean, x2_min = _best_alignment(q_family, r_given)
+            x1_mean, x1_min = _aligned([row[split_r:] for row in table[:split_q]])
+            x2_mean, x2_min = _aligned([row[:split_r] for row in table[split_q:]])
             crossed = (x1_mean + x2_mean) / 2 * _weakest_penalty(min(x1_min, x2_min))
         else:
             in_place, crossed = overall, 0.0
@@ -253,34 +267,49 @@ def name_score(q: Candidate, r: Candidate) -> tuple[float, bool, bool]:
     return best, swapped, partial
 
 
+_SAME_DATE = _("same birth date")
+_SAME_YEAR_ESTIMATED = _("same birth year (estimated)")
+_YEAR_APART_ESTIMATED = _("birth year one apart, estimated")
+_SAME_YEAR = _("same birth year")
+_SAME_MONTH = _("same birth month and year")
+_SWAPPED_DAY_MONTH = _("day and month of birth swapped")
+_ONE_PART_DIFFERS = _("same birth year, one date part differs")
+
+
 def birth_score(q: Candidate, r: Candidate) -> tuple[float, str]:
     """How well two birth dates agree, given how precisely each was recorded."""
+    value, reason = _birth(q, r)
+    return value, str(reason) if reason else ""
+
+
+def _birth(q: Candidate, r: Candidate) -> tuple[float, Any]:
+    """``birth_score`` with its reason untranslated (``may_reach`` needs only the value)."""
     a, b = q.birth_date, r.birth_date
     if a is None or b is None:
-        return 0.5, ""
+        return 0.5, None
     coarse = {q.birth_date_precision, r.birth_date_precision}
     if a == b and coarse == {"day"}:
-        return 1.0, str(_("same birth date"))
+        return 1.0, _SAME_DATE
     if "estimated" in coarse:
         gap = abs(a.year - b.year)
         if gap == 0:
-            return 0.85, str(_("same birth year (estimated)"))
+            return 0.85, _SAME_YEAR_ESTIMATED
         if gap == 1:
-            return 0.7, str(_("birth year one apart, estimated"))
-        return 0.05, ""
+            return 0.7, _YEAR_APART_ESTIMATED
+        return 0.05, None
     if "year" in coarse:
-        return (0.85, str(_("same birth year"))) if a.year == b.year else (0.0, "")
+        return (0.85, _SAME_YEAR) if a.year == b.year else (0.0, None)
     if "month" in coarse:
         if (a.year, a.month) == (b.year, b.month):
-            return 0.9, str(_("same birth month and year"))
-        return (0.5, "") if a.year == b.year else (0.0, "")
+            return 0.9, _SAME_MONTH
+        return (0.5, None) if a.year == b.year else (0.0, None)
     if a.year == b.year and a.month == b.day and a.day == b.month:
-        return 0.8, str(_("day and month of birth swapped"))
+        return 0.8, _SWAPPED_DAY_MONTH
     if a.year == b.year and (a.month == b.month or a.day == b.day):
-        return 0.3, str(_("same birth year, one date part differs"))
+        return 0.3, _ONE_PART_DIFFERS
     if a.month == b.month and a.day == b.day and abs(a.year - b.year) == 1:
-        return 0.4, ""
-    return 0.0, ""
+        return 0.4, None
+    return 0.0, None
 
 
 def score(q: Candidate, r: Candidate) -> Match:
@@ -352,5 +381,5 @@ def may_reach(q: Candidate, r: Candidate, minimum: float) -> bool:
     cf_q, cf_r = q.codice_fiscale.upper().strip(), r.codice_fiscale.upper().strip()
     if cf_q and cf_r and cf_q == cf_r:
         return True
-    birth, _reason = birth_score(q, r)
+    birth, _reason = _birth(q, r)
     return _weigh(1.0, birth, q, r, cf_q, cf_r, None) >= minimum

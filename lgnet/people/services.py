@@ -99,13 +99,16 @@ _derive = derive_keys  # the name benchmarks/dedup imports
 _VULNERABILITIES = frozenset(Vulnerability.values)
 
 
-def validate_person(person: Person, *, check_constraints: bool = True) -> None:
+def validate_person(
+    person: Person, *, check_constraints: bool = True, today: date | None = None
+) -> None:
     """The registry's rules for a person's fields, as forms, the API and imports apply them.
 
     ``check_constraints=False`` leaves out the model's uniqueness and database constraints
     (an external id unique in the city, a record not merged into itself), which cost one
     query per person: for a caller that checks the external id itself and writes many new
-    persons at once, letting the database enforce them at insert.
+    persons at once, letting the database enforce them at insert. ``today`` is the date a
+    birth date may not pass (by default the local date now; a batch asks once).
     """
     errors: dict[str, list] = {}
     for name, clean in (
@@ -124,7 +127,7 @@ def validate_person(person: Person, *, check_constraints: bool = True) -> None:
             _("Unknown vulnerability codes: %(codes)s") % {"codes": ", ".join(sorted(wrong))}
         ]
     person.aliases = [a.strip() for a in person.aliases or [] if a and a.strip()]
-    if person.birth_date and person.birth_date > timezone.localdate():
+    if person.birth_date and person.birth_date > (today or timezone.localdate()):
         errors["birth_date"] = [_("The birth date is in the future.")]
     if person.birth_date and person.birth_date.year < 1900:
         errors["birth_date"] = [_("The birth date is too far in the past.")]

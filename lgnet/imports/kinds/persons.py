@@ -54,6 +54,9 @@ from lgnet.people.models import Person
 BATCH = 500
 IN_FILE_WINDOW = 50  # earlier rows remembered per name key, at most
 IN_FILE_SCORED = 20  # earlier rows scored in full per row, at most
+# Earlier rows' fields kept in memory, the last written or read (the rows near many others,
+# those of a common family name and birth year, are read by batch after batch).
+CANDIDATES_KEPT = 20000
 REPORTED = 2000  # likely duplicates kept for the report, at most (as many as it shows)
 TEMPORARY_BUFFERS = "256MB"  # the database session's memory for the run's own tables
 
@@ -219,6 +222,8 @@ class PersonsKind(Kind):
             pending=[],  # (number, key, person) of this batch, written by finish()
             batch_keys={},  # name key -> this batch's rows to be created, for the in-file match
             batch_rows={},  # number -> (candidate, person) of this batch's rows to be created
+            # person id -> candidate, of the rows written last or read last (CANDIDATES_KEPT)
+            candidates={},
         )
         _temporary_buffers()
         if ctx.state["registry"]:
@@ -249,6 +254,7 @@ class PersonsKind(Kind):
         """Check and write a batch of parsed rows ``(number, values, key)``: an Outcome or a
         RowRefused per row, in order. The batch is written before this returns."""
         results: dict[int, Outcome | RowRefused] = {}
+        ctx.state["today"] = timezone.localdate()
         known = self._known_keys(ctx, [key for _number, _values, key in items])
         externals = {v["external_id"] for _n, v, _k in items if v.get("external_id")}
         registered = self._registered_externals(ctx, externals)
@@ -354,7 +360,9 @@ class PersonsKind(Kind):
         try:
             # The external id is checked above, against the registry and the file; the
             # database enforces the model's constraints again at insert.
-            people_services.validate_person(person, check_constraints=False)
+            people_services.validate_person(
+                person, check_constraints=False, today=ctx.state["today"]
+            )
         except ValidationError as error:
             raise RowRefused.from_validation(error) from error
         people_services.derive_keys(person)
@@ -473,24 +481,31 @@ class PersonsKind(Kind):
             SELECT i, line, shared, person_id FROM ranked WHERE rank <= %s ORDER BY i, rank
         """  # noqa: S608 - the table names are this module's constants
         with connection.cursor() as cursor:
-            cursor.execute(sql, [indexes, keys, IN_FILE_WINDOW, IN_FILE_SCORED])
+            # The arrays as one literal each: quoting thousands of numbers one by one costs.
+            cursor.execute(sql, [_array(indexes), _array(keys), IN_FILE_WINDOW, IN_FILE_SCORED])
             hits = cursor.fetchall()
-            # Each earlier row's fields once for the batch, however many rows it is near. By
-            # primary key only: the rows this transaction wrote have no statistics yet, and
-            # with the city in the condition the planner would read the whole city instead.
-            cursor.execute(
-                "SELECT id, city_id, given_names, family_names, aliases, sex, birth_date,"
-                " birth_date_precision, nationalities, codice_fiscale FROM people_person"
-                " WHERE id = ANY(%s)",
-                [sorted({person_id for *_hit, person_id in hits})],
-            )
-            candidates = {
-                pk: _candidate(*fields)
-                for pk, city_id, *fields in cursor.fetchall()
-                if city_id == ctx.city.pk
-            }
+            kept = ctx.state["candidates"]
+            near = {}
+            for person_id in {person_id for *_hit, person_id in hits}:
+                if person_id in kept:
+                    near[person_id] = kept[person_id] = kept.pop(person_id)  # the last to go
+            missing = {person_id for *_hit, person_id in hits} - near.keys()
+            if missing:
+                # Each earlier row's fields once, however many rows it is near. By primary
+                # key only: the rows this transaction wrote have no statistics yet, and with
+                # the city in the condition the planner would read the whole city instead.
+                cursor.execute(
+                    "SELECT id, city_id, given_names, family_names, aliases, sex, birth_date,"
+                    " birth_date_precision, nationalities, codice_fiscale FROM people_person"
+                    " WHERE id = ANY(%s::bigint[])",
+                    [_array(sorted(missing))],
+                )
+                for pk, city_id, *fields in cursor.fetchall():
+                    if city_id == ctx.city.pk:
+                        near[pk] = _candidate(*fields)
+                        _keep(kept, pk, near[pk])
         for index, line, shared, person_id in hits:
-            found[index].append((line, shared, candidates[person_id]))
+            found[index].append((line, shared, near[person_id]))
         return found
 
     def _in_file(
@@ -567,6 +582,8 @@ class PersonsKind(Kind):
             cursor.copy(f"COPY {_NAMES} (key, line, person_id) FROM STDIN") as copy,
         ):
             copy.write(lines)
+        for _number, _key, person in pending:
+            _keep(state["candidates"], person.pk, state["batch_rows"][_number][0])
         state["written"] += len(pending)
         state["written_rows"] = {number: person.pk for number, _k, person in pending}
         state["pending"] = []
@@ -616,6 +633,19 @@ def _short_pending_list() -> None:
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
     except DatabaseError:
         pass
+
+
+def _keep(kept: dict, pk: int, candidate: matching.Candidate) -> None:
+    """Remember a row's candidate, forgetting the one used least recently beyond
+    CANDIDATES_KEPT (a dict keeps its order: a candidate read again moves to its end)."""
+    kept.pop(pk, None)
+    kept[pk] = candidate
+    if len(kept) > CANDIDATES_KEPT:
+        del kept[next(iter(kept))]
+
+
+def _array(values: list[int]) -> str:
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def _query_keys(query: matching.Candidate) -> list[str]:

@@ -4,6 +4,8 @@ of every person written names the import."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -11,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from lgnet.imports import services
+from lgnet.imports.bulk import copy_insert, reserve_ids
 from lgnet.imports.kinds.persons import BATCH
 from lgnet.imports.models import ImportedRecord, ImportStatus
+from lgnet.people import services as people_services
 from lgnet.people.models import Person
 
 HEADER = "external_id,given_names,family_names,sex,birth_date,nationalities,languages\n"
@@ -111,3 +115,27 @@ def test_the_history_of_each_person_written_names_the_import_and_who_ran_it(worl
             assert event.pgh_label == "insert"
             assert event.pgh_context.metadata["import"] == done.pk
             assert event.pgh_context.metadata["user"] == world.user("coordinator").pk
+
+
+def test_text_that_copy_and_arrays_escape_is_stored_as_written(world):
+    """The persons' rows are written as COPY text by hand: backslashes, quotes, commas,
+    braces, tabs and line breaks in names and lists come back as they were."""
+    given = 'Anna "Nana" \\ {x}'
+    family = "O'Brien, Jr.\tII"
+    aliases = ["a,b", "{c}", 'd"e', "f\\g", "NULL", "h\ni"]
+    with scope(city=world.a.city):
+        person = Person(
+            city=world.a.city,
+            given_names=given,
+            family_names=family,
+            aliases=aliases,
+            sex="F",
+            birth_date=date(1990, 1, 2),
+        )
+        people_services.derive_keys(person)
+        person.pk = reserve_ids(Person, 1)[0]
+        copy_insert([person])
+        stored = Person.objects.get(pk=person.pk)
+    assert (stored.given_names, stored.family_names, stored.aliases) == (given, family, aliases)
+    assert stored.match_keys == person.match_keys
+    assert stored.created_at is not None and stored.birth_date == date(1990, 1, 2)
