@@ -163,16 +163,11 @@ def stored_totals(city, edition, start: date, end: date) -> dict[str, Decimal]:
 REFRESH_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'")
 
 
-def today() -> date:
-    return timezone.localdate()
-
-
 def touched_periods(edition, spans: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
-    """The stored periods a change touches: every one that overlaps a changed span (its
-    dates, first and last day included), and the ones holding today, which count up to
-    today and so move with the calendar."""
-    now = today()
-    spans = [*spans, (now, now)]
+    """The stored periods a change touches: every one that overlaps a changed span of days
+    (first and last day included). The periods holding today also move with the calendar
+    (they count up to today): the nightly `lgnet refresh_figures` keeps them current."""
+    spans = list(spans)
     return [
         (start, end)
         for start, end in stored_periods(edition)
@@ -229,11 +224,19 @@ def refresh(city, edition, periods: Iterable[tuple[date, date]] | None = None) -
     return written
 
 
-def refresh_city(city, editions=None) -> int:
-    """Every edition the city takes part in (or the given ones)."""
+def refresh_city(city, editions=None, spans: Iterable[tuple[date, date]] | None = None) -> int:
+    """Every edition the city takes part in (or the given ones): every stored period, or
+    only the ones the changed ``spans`` of days touch (an edition they miss is skipped)."""
     if editions is None:
         editions = [p.edition for p in city.participations.select_related("edition")]
-    written = sum(refresh(city, edition) for edition in editions)
+    if spans is None:
+        written = sum(refresh(city, edition) for edition in editions)
+    else:
+        spans = list(spans)
+        written = 0
+        for edition in editions:
+            if any(lo <= edition.ends_on and edition.starts_on <= hi for lo, hi in spans):
+                written += refresh(city, edition, touched_periods(edition, spans))
     refresh_network_counts(editions)
     return written
 

@@ -129,10 +129,12 @@ def open_report(
     _write_figures(report, from_stored=from_stored)
     if (period_start, period_end) not in engine.standard_periods(edition):
         # A new period: this city's rows now, the other cities' through the task.
-        engine.refresh(city, edition)
+        engine.refresh(city, edition, [(period_start, period_end)])
         from lgnet.monitoring import tasks
 
-        transaction.on_commit(lambda: tasks.schedule_edition(edition.pk))
+        transaction.on_commit(
+            lambda: tasks.schedule_edition(edition.pk, (period_start, period_end))
+        )
     audit.record(actor=actor, target=report, action="report.opened", data={"version": version})
     return report
 

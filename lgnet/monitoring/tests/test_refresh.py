@@ -194,3 +194,162 @@ def test_a_full_refresh_stores_the_rows_of_the_reference_shape(edges, edition):
                 expected += [(indicator.code, *r) for r in _rows(_stored_sql(sql), params)]
     assert stored == sorted(expected)
     assert len(stored) > 500
+
+
+# Incremental refresh: a change recomputes the periods it touches.
+
+
+def _run_queued(seen: set) -> list[list]:
+    """Run the refresh tasks queued since ``seen`` (as the worker would); their arguments."""
+    from django_tasks_db.models import DBTaskResult
+
+    ran = []
+    for result in DBTaskResult.objects.exclude(pk__in=seen).order_by("enqueued_at", "pk"):
+        seen.add(result.pk)
+        args, kwargs = result.args_kwargs["args"], result.args_kwargs["kwargs"]
+        with scopes_disabled():
+            result.task.call(*args, **kwargs)
+        ran.append(args)
+    return ran
+
+
+def _queued_now() -> set:
+    from django_tasks_db.models import DBTaskResult
+
+    return set(DBTaskResult.objects.values_list("pk", flat=True))
+
+
+def _by_period(city, edition) -> dict:
+    rows = Figure.objects.filter(city=city, edition=edition)
+    found: dict = {}
+    for row in rows.values("id", "updated_at", "indicator__code", *FIELDS):
+        found.setdefault((row["period_start"], row["period_end"]), []).append(row)
+    return found
+
+
+def test_a_change_dated_in_one_month_recomputes_only_the_periods_holding_it(
+    edges, edition, django_capture_on_commit_callbacks
+):
+    world = edges
+    city = world.a.city
+    with scopes_disabled():
+        engine.refresh(city, edition)
+        before = _by_period(city, edition)
+        case = Case.objects.get(person__given_names="Turns", closed_on=None)
+    connection.run_on_commit = []  # forget the callbacks the fixtures left pending
+    seen = _queued_now()
+    day = date(2023, 8, 10)
+    with django_capture_on_commit_callbacks(execute=True), scopes_disabled():
+        legal = ServiceType.objects.get(code="legal_advice", city=None)
+        record_service(
+            actor=world.user("caseworker"), case=case, service_type=legal, delivered_on=day
+        )
+        record_service(
+            actor=world.user("caseworker"), case=case, service_type=legal, delivered_on=day
+        )
+    # One task for the transaction, carrying the day the change touched.
+    assert _run_queued(seen) == [[city.pk, [[day.isoformat(), day.isoformat()]]]]
+    touched = {
+        (date(2023, 8, 1), date(2023, 8, 31)),
+        (date(2023, 7, 1), date(2023, 9, 30)),
+        (date(2023, 7, 1), date(2023, 12, 31)),
+        (date(2023, 1, 1), date(2023, 12, 31)),
+        (date(2023, 1, 1), date(2024, 12, 31)),
+    }
+    with scopes_disabled():
+        assert set(engine.touched_periods(edition, [(day, day)])) == touched
+        after = _by_period(city, edition)
+        assert after.keys() == before.keys()
+        for period, rows in before.items():
+            if period in touched:
+                assert {r["id"] for r in rows}.isdisjoint({r["id"] for r in after[period]})
+            else:  # the very same rows: not rewritten
+                assert after[period] == rows, period
+        services = Indicator.objects.get(code="services")
+        august = after[(date(2023, 8, 1), date(2023, 8, 31))]
+        assert (
+            sum(
+                r["value"]
+                for r in august
+                if r["indicator__code"] == services.code and not r["action_area"]
+            )
+            == 2
+        )
+        incremental = _stored_rows(city, edition)
+        engine.refresh(city, edition)
+        assert _stored_rows(city, edition) == incremental  # the same as a full recompute
+
+
+def test_every_kind_of_change_leaves_the_rows_of_a_full_recompute(
+    edges, edition, django_capture_on_commit_callbacks
+):
+    """Old and new dates, a case that changes which case is a person's first, a deletion, a
+    person's birth date (the whole edition), a placement's end: after each change and its
+    task, the stored rows equal a full recompute."""
+    world = edges
+    city = world.a.city
+    with scopes_disabled():
+        engine.refresh(city, edition)
+    connection.run_on_commit = []
+    seen = _queued_now()
+
+    def first_case_earlier():
+        # Leap's first case opened on 28 February; an older, closed one now comes first, so
+        # February loses a new beneficiary although its dates are not the new case's.
+        first = Case.objects.filter(person__given_names="Leap").order_by("opened_on").first()
+        older = Case.objects.get(pk=first.pk)
+        older.pk, older.number = None, f"{first.number}-old"
+        older.opened_on, older.closed_on, older.status = (
+            date(2023, 1, 5),
+            date(2023, 1, 20),
+            "closed",
+        )
+        older.outcome = "other"
+        older.save()
+
+    def service_moves():
+        from lgnet.cases.models import Service
+
+        service = Service.objects.filter(city=city, delivered_on=date(2023, 3, 1)).get()
+        service.delivered_on = date(2023, 11, 15)
+        service.save()
+
+    def contact_goes():
+        Contact.objects.filter(city=city, occurred_at__date=date(2023, 10, 29)).first().delete()
+
+    def case_reopens():
+        case = Case.objects.get(person__given_names="Unknown")
+        case.closed_on, case.status, case.outcome = None, "active", ""
+        case.save()
+
+    def birthday_moves():
+        from lgnet.people.models import Person
+
+        person = Person.objects.get(given_names="Old")
+        person.birth_date = date(1959, 1, 1)
+        person.save()
+
+    def placement_ends():
+        placement = world.a.placement
+        placement.refresh_from_db()
+        placement.end_date = date(2024, 4, 15)
+        placement.exit_reason = "autonomous_housing"
+        placement.save()
+
+    for change in (
+        first_case_earlier,
+        service_moves,
+        contact_goes,
+        case_reopens,
+        birthday_moves,
+        placement_ends,
+    ):
+        connection.run_on_commit = []  # each change its own transaction, as in production
+        with django_capture_on_commit_callbacks(execute=True), scopes_disabled():
+            change()
+        ran = _run_queued(seen)
+        assert [args[0] for args in ran] == [city.pk], change.__name__
+        with scopes_disabled():
+            incremental = _stored_rows(city, edition)
+            engine.refresh(city, edition)
+            assert _stored_rows(city, edition) == incremental, change.__name__
