@@ -1,5 +1,6 @@
 """Settings for every environment, read from the environment (see .env.example)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,10 +13,10 @@ from lgnet.core.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-_env_file = BASE_DIR / ".env"
-if _env_file.exists():
-    import os
-
+# A developer's .env (make setup copies .env.example); LGNET_ENV_FILE names another, or none
+# when empty (what the environment holds wins over the file either way).
+_env_file = Path(os.environ.get("LGNET_ENV_FILE", BASE_DIR / ".env"))
+if os.environ.get("LGNET_ENV_FILE") != "" and _env_file.is_file():
     for _line in _env_file.read_text(encoding="utf-8").splitlines():
         _line = _line.strip()
         if _line and not _line.startswith("#") and "=" in _line:

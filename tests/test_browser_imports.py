@@ -124,7 +124,10 @@ def test_coordinator_imports_the_sample_spreadsheet(demo, live_server, page, bro
     shown = {}
     for line in page.locator("[data-testid=import-error]").all():
         row, column, reason = (c.inner_text().strip() for c in line.locator("td").all())
-        shown[(int(row), column)] = reason
+        # The column in words, then its header's field name.
+        name = line.locator("td code").inner_text().strip()
+        assert column.endswith(name) and len(column) > len(name) + 3, column
+        shown[(int(row), name)] = reason
     assert set(shown) == set(ERRORS), shown
     assert shown[(6, "family_names")] == italian("This column is required.")
     assert shown[(7, "birth_date")] == italian("Not a date: write 2024-03-31 or 31/03/2024.")

@@ -25,6 +25,7 @@ def run_lgnet(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DEBUG"}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     clean.pop("LGNET_DEMO", None)
+    clean["LGNET_ENV_FILE"] = ""  # a developer's .env (make run writes one) must not count
     return subprocess.run(  # noqa: S603 - our own command
         [sys.executable, "-c", "import sys; from lgnet.cli import main; sys.exit(main())", *args],
         capture_output=True,
