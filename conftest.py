@@ -172,6 +172,13 @@ def build_world() -> World:
 
         if not ServiceType.objects.filter(city=None).exists():
             ensure_network_catalogue()  # a transactional test before this one flushed it
+        from django.apps import apps
+
+        from lgnet.monitoring import standard_set
+        from lgnet.monitoring.models import Indicator
+
+        if not Indicator.objects.exists():
+            standard_set.load(apps)  # the indicator catalogue too (a data migration's rows)
 
         for cw, worker in ((a, users["caseworker"]), (b, users["outsider_caseworker"])):
             cw.case = open_case(actor=worker, person=cw.person, opened_on=date(2024, 3, 1))
