@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from functools import partial
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
@@ -106,38 +107,69 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def copy_insert(objects: Sequence[models.Model]) -> None:
-    """Insert model instances of one model with a single COPY.
+class Copy(NamedTuple):
+    """A COPY ready to send: the statement, its rows as text, and the rows whose values
+    only psycopg can write (already converted by their fields)."""
 
-    Each value is what ``bulk_create`` would send (``pre_save`` fills the automatic dates,
-    ``get_db_prep_save`` converts, where ``copy_text`` cannot write the value itself); the
-    database runs its triggers (row history) and checks its constraints as for any INSERT.
-    The primary key is sent when the objects have one (see ``reserve_ids``), else the
-    database gives it.
-    """
-    if not objects:
-        return
-    meta = objects[0]._meta
-    with_pk = objects[0].pk is not None
-    fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
-    # The value of each field: its attribute, or pre_save where the field computes it.
-    reads = [attrgetter(f.attname) if _plain(f) else partial(_pre_save, f.pre_save) for f in fields]
-    _copy_rows(meta, fields, ([read(obj) for read in reads] for obj in objects))
-    db = connections[DEFAULT_DB_ALIAS]
-    for obj in objects:
-        obj._state.adding = False
-        obj._state.db = db.alias
+    sql: str
+    text: str
+    dumped: list[list[Any]]
+
+    def send(self, cursor) -> None:
+        with cursor.copy(self.sql) as copy:
+            if self.text:
+                copy.write(self.text)
+            for row in self.dumped:
+                copy.write_row(row)
+
+
+def copy_insert(objects: Sequence[models.Model]) -> None:
+    """Insert model instances of one model with a single COPY (see ``prepare_insert``)."""
+    if objects:
+        with connection.cursor() as cursor:
+            prepare_insert(objects).send(cursor)
 
 
 def copy_values(
     model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
-    """Insert rows given as values of the named fields with a single COPY, each value
-    converted as ``bulk_create`` would (no model instance is built: an audit event or a row
-    link per imported row costs little). The model's other columns take their database
-    default; automatic dates are the caller's to give."""
+    """Insert rows given as values of the named fields with a single COPY (see
+    ``prepare_values``)."""
+    with connection.cursor() as cursor:
+        prepare_values(model, names, rows).send(cursor)
+
+
+def prepare_insert(objects: Sequence[models.Model]) -> Copy:
+    """The COPY inserting model instances of one model.
+
+    Each value is what ``bulk_create`` would send (``pre_save`` fills the automatic dates,
+    ``get_db_prep_save`` converts, where ``copy_text`` cannot write the value itself); the
+    database runs its triggers (row history) and checks its constraints as for any INSERT.
+    The primary key is sent when the objects have one (see ``reserve_ids``), else the
+    database gives it. The objects count as saved from here on.
+    """
+    meta = objects[0]._meta
+    with_pk = objects[0].pk is not None
+    fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
+    # The value of each field: its attribute, or pre_save where the field computes it.
+    reads = [attrgetter(f.attname) if _plain(f) else partial(_pre_save, f.pre_save) for f in fields]
+    prepared = _prepare(meta, fields, ([read(obj) for read in reads] for obj in objects))
+    db = connections[DEFAULT_DB_ALIAS]
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = db.alias
+    return prepared
+
+
+def prepare_values(
+    model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Copy:
+    """The COPY inserting rows given as values of the named fields, each value converted as
+    ``bulk_create`` would (no model instance is built: an audit event or a row link per
+    imported row costs little). The model's other columns take their database default;
+    automatic dates are the caller's to give."""
     meta = model._meta
-    _copy_rows(meta, [meta.get_field(name) for name in names], rows)
+    return _prepare(meta, [meta.get_field(name) for name in names], rows)
 
 
 def _pre_save(pre_save: Callable, obj: models.Model) -> Any:
@@ -151,7 +183,7 @@ def _plain(field: models.Field) -> bool:
     return type(field).pre_save is models.Field.pre_save
 
 
-def _copy_rows(meta, fields: Sequence[models.Field], rows: Iterable[Sequence[Any]]) -> None:
+def _prepare(meta, fields: Sequence[models.Field], rows: Iterable[Sequence[Any]]) -> Copy:
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-call proxy
     quote = db.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
@@ -159,15 +191,49 @@ def _copy_rows(meta, fields: Sequence[models.Field], rows: Iterable[Sequence[Any
     convert = [_converter(f, db) for f in fields]
     prepare = [f.get_db_prep_save for f in fields]
     lines: list[str] = []
-    with db.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            texts = [to_text(value) for to_text, value in zip(convert, row, strict=True)]
-            if None in texts:  # a value of another kind: the row through psycopg's dumpers
-                copy.write_row([prep(v, db) for prep, v in zip(prepare, row, strict=True)])
-                continue
-            lines.append("\t".join(texts))
-            if len(lines) >= 1000:
-                copy.write("\n".join(lines) + "\n")
-                lines = []
-        if lines:
-            copy.write("\n".join(lines) + "\n")
+    dumped: list[list[Any]] = []
+    for row in rows:
+        texts = [to_text(value) for to_text, value in zip(convert, row, strict=True)]
+        if None in texts:  # a value of another kind: the row through psycopg's dumpers
+            dumped.append([prep(v, db) for prep, v in zip(prepare, row, strict=True)])
+        else:
+            lines.append("\t".join(texts) + "\n")
+    return Copy(sql, "".join(lines), dumped)
+
+
+class Writer:
+    """Sends COPYs from a thread of its own, in the order given, on the caller's database
+    connection and so in its transaction, while the caller goes on (with Python work:
+    the database serves one statement at a time on a connection).
+
+    Only for a caller that uses the connection for nothing else until ``wait`` returns.
+    ``wait`` raises what a COPY raised; ``close`` waits and ends the thread, and must be
+    called before the transaction ends (committed or rolled back), however it ends.
+    """
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self._connection = connection.connection  # psycopg's, usable from another thread
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lgnet-copy")
+        self._sent: list[Future] = []
+
+    def send(self, *copies: Copy) -> None:
+        for copy in copies:
+            self._sent.append(self._thread.submit(self._send, copy))
+
+    def _send(self, copy: Copy) -> None:
+        with self._connection.cursor() as cursor:
+            copy.send(cursor)
+
+    def wait(self) -> None:
+        sent, self._sent = self._sent, []
+        errors = [future.exception() for future in sent]  # each one finished
+        for error in errors:
+            if error is not None:
+                raise error  # the first; the transaction is unusable from there on
+
+    def close(self) -> None:
+        """Wait for what was sent (its errors, if any, were or will be raised by ``wait``
+        or by the transaction's end) and end the thread."""
+        self._thread.shutdown(wait=True)
+        self._sent = []

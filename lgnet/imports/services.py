@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from lgnet.core import audit
 from lgnet.core.exceptions import RuleBroken
 from lgnet.core.history import recorded_history
-from lgnet.imports.bulk import copy_values
+from lgnet.imports.bulk import prepare_values
 from lgnet.imports.kinds import KINDS, get_kind
 from lgnet.imports.kinds.base import Context, RowError, RowRefused
 from lgnet.imports.models import Import, ImportedRecord, ImportStatus
@@ -100,18 +100,22 @@ def run(
                 for name in missing:
                     ctx.errors.append(RowError(1, name, _("This column is missing.")))
                 kind.start(ctx)
-                batch: list[tuple[int, dict, list]] = []
-                for number, cells in body:
-                    rows += 1
-                    values, errors = kind.parse_row(number, cells, mapping)
-                    batch.append((number, values, errors + ([None] if missing else [])))
-                    if len(batch) >= BATCH:
-                        _write(ctx, kind, batch, counts)
-                        batch = []
-                        if progress:
-                            progress(rows, 0)
-                _write(ctx, kind, batch, counts)
-                kind.finish(ctx)
+                try:
+                    batch: list[tuple[int, dict, list]] = []
+                    for number, cells in body:
+                        rows += 1
+                        values, errors = kind.parse_row(number, cells, mapping)
+                        batch.append((number, values, errors + ([None] if missing else [])))
+                        if len(batch) >= BATCH:
+                            _write(ctx, kind, batch, counts)
+                            batch = []
+                            if progress:
+                                progress(rows, 0)
+                    _write(ctx, kind, batch, counts)
+                    kind.finish(ctx)
+                finally:  # a kind writing from a thread is done before the transaction ends
+                    if hasattr(kind, "close"):
+                        kind.close(ctx)
             complete = not ctx.errors and not counts["duplicate"]
             if not (apply and complete):
                 raise _Rollback
@@ -193,12 +197,17 @@ def _link_rows(ctx: Context, kind, outcomes: list) -> None:
                 + (kind.model_label, target, outcome.action)
             )
     if rows:
-        copy_values(
+        links = prepare_values(
             ImportedRecord,
             ["created_at", "updated_at", "city", "data_import", "kind", "row", "key"]
             + ["target_type", "target_id", "action"],
             rows,
         )
+        if hasattr(kind, "send"):  # after the kind's own writes, from its thread
+            kind.send(ctx, links)
+        else:
+            with connection.cursor() as cursor:
+                links.send(cursor)
 
 
 def check_import(data_import: Import, *, actor: Any, progress=None) -> Import:

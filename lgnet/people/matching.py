@@ -334,6 +334,17 @@ def score(q: Candidate, r: Candidate) -> Match:
     return Match(_weigh(names, birth, q, r, cf_q, cf_r, reasons), reasons)
 
 
+def score_value(q: Candidate, r: Candidate) -> float:
+    """``score(q, r).score`` without the reasons (their translation costs, and a caller
+    that keeps only the likely pairs asks for the reasons of those alone)."""
+    cf_q, cf_r = q.codice_fiscale.upper().strip(), r.codice_fiscale.upper().strip()
+    if cf_q and cf_r and cf_q == cf_r:
+        return 0.99
+    names, _swapped, _partial = name_score(q, r)
+    birth, _reason = _birth(q, r)
+    return _weigh(names, birth, q, r, cf_q, cf_r, None)
+
+
 def _weigh(
     names: float,
     birth: float,

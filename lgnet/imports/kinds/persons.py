@@ -10,6 +10,8 @@ tables of the run's transaction), so memory stays flat however long the file is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from lgnet.core.models import AuditEvent
-from lgnet.imports.bulk import copy_insert, copy_values, reserve_ids
+from lgnet.imports.bulk import Copy, Writer, prepare_insert, prepare_values, reserve_ids
 from lgnet.imports.kinds.base import (
     CellError,
     Column,
@@ -243,6 +245,7 @@ class PersonsKind(Kind):
             # Without statistics (temporary tables get none), the batch queries look costly
             # enough to be compiled (JIT): tens of milliseconds for a query of a hundred.
             cursor.execute("SET LOCAL jit = off")
+        ctx.state["writer"] = Writer()
 
     def write(self, ctx: Context, number: int, values: dict, key: str) -> Outcome:
         result = self.write_batch(ctx, [(number, values, key)])[0]
@@ -255,6 +258,15 @@ class PersonsKind(Kind):
         RowRefused per row, in order. The batch is written before this returns."""
         results: dict[int, Outcome | RowRefused] = {}
         ctx.state["today"] = timezone.localdate()
+        # The registry's checks first: Python only, while the last batch is still being
+        # written. Their answer counts only for the rows found new below.
+        checked: dict[int, Person | RowRefused] = {}
+        for number, values, _key in items:
+            try:
+                checked[number] = self._person(ctx, values)
+            except RowRefused as refused:
+                checked[number] = refused
+        ctx.state["writer"].wait()
         known = self._known_keys(ctx, [key for _number, _values, key in items])
         externals = {v["external_id"] for _n, v, _k in items if v.get("external_id")}
         registered = self._registered_externals(ctx, externals)
@@ -275,10 +287,10 @@ class PersonsKind(Kind):
                 results[number] = Outcome("unchanged")
                 continue
             seen.add(key)
-            try:
-                fresh.append((number, key, self._person(ctx, values)))
-            except RowRefused as refused:
-                results[number] = refused
+            if isinstance(checked[number], RowRefused):
+                results[number] = checked[number]
+            else:
+                fresh.append((number, key, checked[number]))
         self._note_seen(seen)
         queries = [people_selectors.candidate_of(person) for _n, _k, person in fresh]
         lookups = [_query_keys(query) for query in queries]
@@ -293,7 +305,7 @@ class PersonsKind(Kind):
                 )
             except RowRefused as refused:
                 results[number] = refused
-        self.finish(ctx)
+        self._send(ctx)
         written = ctx.state["written_rows"]
         for number, result in results.items():  # rows of this batch now have their person
             if isinstance(result, Outcome) and result.target and result.target[0] == "row":
@@ -351,10 +363,16 @@ class PersonsKind(Kind):
         data.update(birth_date=birth, birth_date_precision=precision)
         for name in ("nationalities", "languages", "aliases", "vulnerabilities"):
             data.setdefault(name, [])
-        person = Person(city=ctx.city, registered_by=ctx.actor if ctx.actor else None)
-        for name in people_services.PERSON_FIELDS:
-            if name in data and data[name] is not None:
-                setattr(person, name, data[name])
+        # Every field's value in order (Django's quicker way in: positional), the given
+        # ones or the field's default, as Person(**given) would set them.
+        person = Person(
+            *[
+                data[name] if given and data.get(name) is not None else default()
+                for name, given, default in _fields()
+            ]
+        )
+        person.city = ctx.city
+        person.registered_by = ctx.actor if ctx.actor else None
         if person.privacy_notice_on and ctx.actor:
             person.privacy_notice_by = ctx.actor
         try:
@@ -528,6 +546,8 @@ class PersonsKind(Kind):
         for other, _count, candidate in candidates[:IN_FILE_SCORED]:
             if not matching.may_reach(query, candidate, matching.LIKELY):
                 continue
+            if matching.score_value(query, candidate) < matching.LIKELY:
+                continue
             match = matching.score(query, candidate)
             if match.score >= matching.LIKELY:
                 in_file.append(
@@ -552,7 +572,25 @@ class PersonsKind(Kind):
         return ("person", target) if target is not None else None
 
     def finish(self, ctx: Context) -> None:
-        """Write the batch: the persons, one audit event each, their name keys (COPY)."""
+        """Write what is left and wait until everything is written: an error of the
+        writes is raised here, before the run decides to commit."""
+        self._send(ctx)
+        ctx.state["writer"].wait()
+
+    def close(self, ctx: Context) -> None:
+        """Whatever happened, nothing is being written any more when this returns (the
+        transaction may then end, either way)."""
+        if "writer" in ctx.state:
+            ctx.state["writer"].close()
+
+    def send(self, ctx: Context, copy: Copy) -> None:
+        """Write ``copy`` after the batch (the row links), in the same order."""
+        ctx.state["writer"].send(copy)
+
+    def _send(self, ctx: Context) -> None:
+        """Write the batch: the persons, one audit event each, their name keys (COPY, sent
+        from the writer's thread: the database writes them while the next batch is read
+        and checked)."""
         state = ctx.state
         pending = state["pending"]
         state["written_rows"] = {}
@@ -561,10 +599,9 @@ class PersonsKind(Kind):
         persons = [person for _n, _k, person in pending]
         for person, pk in zip(persons, reserve_ids(Person, len(persons)), strict=True):
             person.pk = pk
-        copy_insert(persons)
         actor = ctx.actor.pk if getattr(ctx.actor, "is_authenticated", False) else None
         now, data = timezone.now(), {"import": ctx.data_import.pk}
-        copy_values(
+        events = prepare_values(
             AuditEvent,
             ["at", "actor", "city", "action", "target_type", "target_id", "data"],
             (
@@ -577,11 +614,8 @@ class PersonsKind(Kind):
             for number, _key, person in pending
             for k in person.match_keys
         )
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY {_NAMES} (key, line, person_id) FROM STDIN") as copy,
-        ):
-            copy.write(lines)
+        names = Copy(f"COPY {_NAMES} (key, line, person_id) FROM STDIN", lines, [])
+        state["writer"].send(prepare_insert(persons), events, names)
         for _number, _key, person in pending:
             _keep(state["candidates"], person.pk, state["batch_rows"][_number][0])
         state["written"] += len(pending)
@@ -633,6 +667,13 @@ def _short_pending_list() -> None:
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
     except DatabaseError:
         pass
+
+
+@cache
+def _fields() -> list[tuple[str, bool, Callable[[], Any]]]:
+    """Person's fields in order: (name, whether a row gives it, the field's default)."""
+    given = set(people_services.PERSON_FIELDS)
+    return [(f.name, f.name in given, f.get_default) for f in Person._meta.concrete_fields]
 
 
 def _keep(kept: dict, pk: int, candidate: matching.Candidate) -> None:

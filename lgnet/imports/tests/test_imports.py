@@ -218,7 +218,7 @@ def test_a_link_to_a_person_not_proposed_is_refused(world):
 def test_an_error_half_way_leaves_nothing_written(world, monkeypatch):
     from lgnet.imports.kinds import persons
 
-    original = persons.PersonsKind.finish
+    original = persons.PersonsKind._send  # sends a batch's writes
     calls = {"n": 0}
 
     def failing(self, ctx):
@@ -227,7 +227,7 @@ def test_an_error_half_way_leaves_nothing_written(world, monkeypatch):
             raise RuntimeError("killed")
         return original(self, ctx)
 
-    monkeypatch.setattr(persons.PersonsKind, "finish", failing)
+    monkeypatch.setattr(persons.PersonsKind, "_send", failing)
     before = persons_of(world).count()
     with pytest.raises(RuntimeError):
         apply(world, upload(world, _rows(1200)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from lgnet.imports import services
-from lgnet.imports.bulk import copy_insert, reserve_ids
+from lgnet.imports.bulk import copy_insert, prepare_values, reserve_ids
 from lgnet.imports.kinds.persons import BATCH
 from lgnet.imports.models import ImportedRecord, ImportStatus
 from lgnet.people import services as people_services
@@ -139,3 +140,23 @@ def test_text_that_copy_and_arrays_escape_is_stored_as_written(world):
     assert (stored.given_names, stored.family_names, stored.aliases) == (given, family, aliases)
     assert stored.match_keys == person.match_keys
     assert stored.created_at is not None and stored.birth_date == date(1990, 1, 2)
+
+
+def test_a_write_that_fails_in_the_writer_thread_is_raised_by_wait(world):
+    """The COPYs sent from the writer's thread run in the caller's transaction, in order;
+    one the database refuses is raised to the caller, who then rolls everything back."""
+    from django.db import transaction
+
+    from lgnet.imports.bulk import Copy, Writer
+
+    with pytest.raises(Exception, match="invalid input syntax"), transaction.atomic():
+        writer = Writer()
+        try:
+            writer.send(
+                prepare_values(ImportedRecord, ["kind", "key"], []),
+                Copy("COPY imports_importedrecord (row) FROM STDIN", "not a number\n", []),
+            )
+            writer.wait()
+        finally:
+            writer.close()
+    assert not ImportedRecord.objects.exists()
