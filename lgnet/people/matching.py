@@ -334,15 +334,29 @@ def score(q: Candidate, r: Candidate) -> Match:
     return Match(_weigh(names, birth, q, r, cf_q, cf_r, reasons), reasons)
 
 
-def score_value(q: Candidate, r: Candidate) -> float:
-    """``score(q, r).score`` without the reasons (their translation costs, and a caller
-    that keeps only the likely pairs asks for the reasons of those alone)."""
+def reaches(q: Candidate, r: Candidate, minimum: float) -> bool:
+    """Whether ``score(q, r).score >= minimum``, deciding most pairs without aligning
+    their names.
+
+    Each way ``name_score`` aligns the words (in place, crossed, overall) gives at most
+    the best similarity of one query word to one record word, and the score only grows
+    with the name similarity: when that best similarity cannot reach ``minimum``, neither
+    can the score.
+    """
     cf_q, cf_r = q.codice_fiscale.upper().strip(), r.codice_fiscale.upper().strip()
     if cf_q and cf_r and cf_q == cf_r:
-        return 0.99
-    names, _swapped, _partial = name_score(q, r)
+        return minimum <= 0.99
     birth, _reason = _birth(q, r)
-    return _weigh(names, birth, q, r, cf_q, cf_r, None)
+    q_words = tokens(q.given_names) + tokens(q.family_names)
+    best = 0.0
+    for given, family in [(r.given_names, r.family_names)] + [("", a) for a in r.aliases]:
+        for b in tokens(given) + tokens(family):
+            for a in q_words:
+                best = max(best, _token_similarity(a, b))
+    if _weigh(best, birth, q, r, cf_q, cf_r, None) < minimum:
+        return False
+    names, _swapped, _partial = name_score(q, r)
+    return _weigh(names, birth, q, r, cf_q, cf_r, None) >= minimum
 
 
 def _weigh(

@@ -312,7 +312,7 @@ def find_matches_many(
             other = others.get(pk)
             if other is None or not matching.may_reach(query, other, minimum):
                 continue
-            if matching.score_value(query, other) < minimum:  # the reasons only for a match
+            if not matching.reaches(query, other, minimum):  # the reasons only for a match
                 continue
             match = matching.score(query, other)
             if match.score >= minimum:

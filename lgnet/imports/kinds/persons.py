@@ -546,7 +546,7 @@ class PersonsKind(Kind):
         for other, _count, candidate in candidates[:IN_FILE_SCORED]:
             if not matching.may_reach(query, candidate, matching.LIKELY):
                 continue
-            if matching.score_value(query, candidate) < matching.LIKELY:
+            if not matching.reaches(query, candidate, matching.LIKELY):
                 continue
             match = matching.score(query, candidate)
             if match.score >= matching.LIKELY:

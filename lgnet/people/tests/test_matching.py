@@ -139,3 +139,30 @@ def test_may_reach_never_rules_out_a_pair_that_reaches_the_score():
     # and it does rule out what the names could not save: another birth year, another sex
     assert not may_reach(person("Mohamed", "Dialo", date(1985, 6, 2)), people[0], LIKELY)
     assert not may_reach(person("Mohamed", "Dialo", sex="F"), people[0], LIKELY)
+
+
+def test_reaches_says_exactly_whether_the_score_reaches_the_minimum():
+    """``reaches`` decides most pairs by their closest two words without aligning the
+    names; its answer is the score's, for every pair and threshold."""
+    from itertools import product
+
+    from lgnet.people.matching import reaches
+
+    people = [
+        person("Mohamed", "Dialo"),
+        person("Muhammad", "Diallo", date(1990, 1, 1), "year"),
+        person("Dialo", "Mohamed", date(1990, 12, 3)),
+        person("Mohamed Lamine", "Dialo Bah", date(1990, 3, 12)),
+        person("Lamine", "El Amrani", date(1990, 3, 12)),
+        person("Lamine", "Elamrani", date(1990, 12, 3), sex="U"),
+        person("Abdel Rahman", "Ben Said", date(1990, 3, 12)),
+        person("Abdelrahman", "Ben Amor", date(1990, 3, 12)),
+        person("Fatoumata", "Bah", sex="F", cf="DLAMMD90C12Z319X"),
+        person("Fatima", "Ba", sex="F", cf="dlammd90c12z319x"),
+        person("A", "B", None),
+        person("", "", None),
+    ]
+    for q, r in product(people, repeat=2):
+        value = score(q, r).score
+        for minimum in (0.3, POSSIBLE, LIKELY, 0.95):
+            assert reaches(q, r, minimum) == (value >= minimum), (q, r, minimum)
