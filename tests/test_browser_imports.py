@@ -112,6 +112,7 @@ def check_side_by_side(page) -> None:
     for row, other in IN_FILE.items():
         other_row = duplicate_box(page, row).locator("[data-testid=in-file-row]")
         assert re.search(rf"\b{other}\b", other_row.locator("h3").inner_text())
+        assert "Fatou Ndiaye" in other_row.inner_text()  # the earlier row as it was read
 
 
 def test_coordinator_imports_the_sample_spreadsheet(demo, live_server, page, browser, tmp_path):

@@ -555,6 +555,7 @@ class PersonsKind(Kind):
                         "row": other,
                         "score": round(match.score, 2),
                         "reasons": [str(r) for r in match.reasons],
+                        "person": _summary(candidate),  # to compare side by side
                     }
                 )
         return sorted(in_file, key=lambda m: -m["score"])[:3]
@@ -712,3 +713,17 @@ def _candidate(
         nationalities=list(nationalities),
         codice_fiscale=cf,
     )
+
+
+def _summary(candidate: matching.Candidate) -> dict:
+    """What the preview shows of an earlier row of the file (likely pairs only)."""
+    born = Person(
+        birth_date=candidate.birth_date, birth_date_precision=candidate.birth_date_precision
+    )
+    return {
+        "given_names": candidate.given_names,
+        "family_names": candidate.family_names,
+        "sex": candidate.sex,
+        "birth": born.birth_display if candidate.birth_date else "",
+        "nationalities": list(candidate.nationalities),
+    }

@@ -192,6 +192,14 @@ def test_likely_duplicates_in_the_registry_and_in_the_file_block_until_chosen(wo
     by_row = {d["row"]: d for d in report.duplicates}
     assert world.a.person.pk in [c["id"] for c in by_row[2]["candidates"]]
     assert [r["row"] for r in by_row[4]["rows"]] == [3]
+    # The earlier row is shown as it was read, to compare side by side.
+    assert by_row[4]["rows"][0]["person"] == {
+        "given_names": "Fatou",
+        "family_names": "Ndiaye",
+        "sex": "F",
+        "birth": "1985",
+        "nationalities": ["SN"],
+    }
     with pytest.raises(RuleBroken):
         apply(world, data_import)
     assert not persons_of(world).filter(external_id__in=["D1", "D2", "D3"]).exists()
