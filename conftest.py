@@ -115,6 +115,23 @@ def module_world(django_db_setup, django_db_blocker):
             outer.__exit__(None, None, None)
 
 
+def ensure_catalogues() -> None:
+    """The rows data migrations write (the network's service catalogue, the indicators):
+    a transactional test (a browser test) that ran before in this worker flushed them."""
+    from django.apps import apps
+
+    from lgnet.cases.catalogue import ensure_network_catalogue
+    from lgnet.cases.models import ServiceType
+    from lgnet.monitoring import standard_set
+    from lgnet.monitoring.models import Indicator
+
+    with scopes_disabled():
+        if not ServiceType.objects.filter(city=None).exists():
+            ensure_network_catalogue()
+        if not Indicator.objects.exists():
+            standard_set.load(apps)
+
+
 def build_world() -> World:
     with scopes_disabled():
         a = make_city("taranto", "Taranto", "073027")
@@ -166,19 +183,10 @@ def build_world() -> World:
                 city=cw.city,
                 data={"channel": "street", "place": "Piazza", "outcome": "sent_to_desk"},
             )
-        from lgnet.cases.catalogue import ensure_network_catalogue
         from lgnet.cases.models import ServiceType
         from lgnet.cases.services import open_case, record_service
 
-        if not ServiceType.objects.filter(city=None).exists():
-            ensure_network_catalogue()  # a transactional test before this one flushed it
-        from django.apps import apps
-
-        from lgnet.monitoring import standard_set
-        from lgnet.monitoring.models import Indicator
-
-        if not Indicator.objects.exists():
-            standard_set.load(apps)  # the indicator catalogue too (a data migration's rows)
+        ensure_catalogues()
 
         for cw, worker in ((a, users["caseworker"]), (b, users["outsider_caseworker"])):
             cw.case = open_case(actor=worker, person=cw.person, opened_on=date(2024, 3, 1))

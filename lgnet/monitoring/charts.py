@@ -1,20 +1,48 @@
-"""Charts drawn on the server as SVG, so the same picture appears in the page and in the PDF
-(WeasyPrint runs no script). Each chart is decorative beside its data table: the SVG is
+"""Charts drawn on the server as SVG by pygal, so the same picture appears in the page and in
+the PDF (WeasyPrint runs no script). Each chart is decorative beside its data table: the SVG is
 aria-hidden and the table carries the numbers (WCAG 1.1.1 and 1.3.1)."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET  # noqa: S405 - we write this tree, we never parse input
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.html import escape
+import pygal
 from django.utils.safestring import SafeString, mark_safe
+from pygal.style import Style
 
-# Bootstrap Italia's primary blue and a lighter companion; text in the page's dark blue.
-COLOURS = ["#0066cc", "#7fb2e5", "#00264d", "#5c6f82"]
-TEXT = "#17324d"
-GRID = "#d9dadb"
-FONT = "Titillium Web, DejaVu Sans, sans-serif"
+# Bootstrap Italia's primary blue and companions; text in the page's dark blue. Opaque colours:
+# the value labels and the text keep their contrast on white.
+STYLE = Style(
+    background="transparent",
+    plot_background="transparent",
+    foreground="#17324d",
+    foreground_strong="#17324d",
+    foreground_subtle="#d9dadb",
+    opacity="1",
+    opacity_hover="1",
+    colors=("#0066cc", "#7fb2e5", "#00264d", "#5c6f82"),
+    font_family="Titillium Web, DejaVu Sans, sans-serif",
+    label_font_size=10,
+    major_label_font_size=10,
+    legend_font_size=11,
+    value_font_size=9,
+    value_colors=("#ffffff", "#17324d", "#ffffff", "#ffffff"),
+    tooltip_font_size=10,
+)
+COMMON = {
+    "style": STYLE,
+    "js": [],  # no script: the page's CSP allows none inline, and the PDF runs none
+    "disable_xml_declaration": True,
+    "explicit_size": True,
+    "decimal_separator": ",",
+    "thousands_separator": "\u202f",  # Italian: thin space, decimal comma
+    "margin": 6,
+    "truncate_label": 32,
+    "show_y_guides": True,
+    "show_x_guides": False,
+}
 
 
 @dataclass
@@ -23,128 +51,80 @@ class Series:
     values: list[Decimal | int | float | None]  # None: hidden (disclosure control)
 
 
-def _number(value) -> str:
-    if value is None:
-        return ""
-    value = Decimal(value)
-    text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.1f}"
-    return text.replace(",", "\u202f").replace(".", ",")  # Italian: thin space, decimal comma
+def _number(value) -> float | None:
+    return None if value is None else float(value)
 
 
-def _scale(largest: Decimal) -> tuple[Decimal, list[Decimal]]:
-    """A round top for the axis and its grid lines (four steps)."""
-    if largest <= 0:
-        return Decimal(4), [Decimal(i) for i in range(5)]
-    step = Decimal(1)
-    for candidate in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000):
-        step = Decimal(candidate)
+def _ticks(values: list) -> list[float]:
+    """Round steps from zero to a little above the largest value (counts stay whole)."""
+    largest = max((float(v) for v in values if v is not None), default=0.0)
+    step = 1.0
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000):
         if step * 4 >= largest:
             break
     else:
-        step = (largest / 4).to_integral_value() + 1
-    return step * 4, [step * i for i in range(5)]
+        step = float(-(-largest // 4))
+    return [step * i for i in range(5)]
 
 
 def columns(
     categories: list[str], series: list[Series], *, width: int = 360, height: int = 200
 ) -> SafeString:
-    """Grouped vertical columns, one group per category (months), one colour per series."""
-    left, right, top, bottom = 40, 8, 14, 46
-    plot_w, plot_h = width - left - right, height - top - bottom
-    values = [Decimal(v) for s in series for v in s.values if v is not None]
-    top_value, ticks = _scale(max(values, default=Decimal(0)))
-    parts = [_open(width, height)]
-    for tick in ticks:
-        y = top + plot_h - float(tick / top_value) * plot_h
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="{GRID}" stroke-width="0.6"/>'
-            f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end" font-size="10">'
-            f"{_number(tick)}</text>"
-        )
-    group_w = plot_w / max(len(categories), 1)
-    small = 8 if len(categories) > 8 else 10
-    every = -(-len(categories) // 12)  # at most twelve labels along the axis
-    with_values = len(categories) * len(series) <= 24
-    bar_w = min(28.0, group_w * 0.8 / max(len(series), 1))
-    for i, category in enumerate(categories):
-        x0 = left + i * group_w + (group_w - bar_w * len(series)) / 2
-        for j, s in enumerate(series):
-            value = s.values[i] if i < len(s.values) else None
-            x = x0 + j * bar_w
-            if value is None:  # hidden by disclosure control: a grey stub, the table says "<5"
-                parts.append(
-                    f'<rect x="{x:.1f}" y="{top + plot_h - 3:.1f}" width="{bar_w - 2:.1f}" '
-                    f'height="3" fill="{GRID}"/>'
-                )
-                continue
-            h = float(Decimal(value) / top_value) * plot_h
-            y = top + plot_h - h
-            parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(bar_w - 2, 1):.1f}" '
-                f'height="{h:.1f}" fill="{COLOURS[j % len(COLOURS)]}"/>'
-            )
-            if with_values:
-                parts.append(
-                    f'<text x="{x + (bar_w - 2) / 2:.1f}" y="{y - 2:.1f}" '
-                    f'text-anchor="middle" font-size="{small - 1}">{_number(value)}</text>'
-                )
-        if i % every:
-            continue
-        parts.append(
-            f'<text x="{left + (i + 0.5) * group_w:.1f}" y="{top + plot_h + 14}" '
-            f'text-anchor="middle" font-size="{small}">{escape(category)}</text>'
-        )
-    parts.append(_legend(series, top + plot_h + 34, left))
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every label above is escaped
-
-
-def bars(labels: list[str], values: list, *, width: int = 360, row: int = 20) -> SafeString:
-    """Horizontal bars, one per label (types of service), largest first as given."""
-    label_w, right = 170, 40
-    height = max(row * len(labels), row) + 6
-    known = [Decimal(v) for v in values if v is not None]
-    largest = max(known, default=Decimal(0)) or Decimal(1)
-    plot_w = width - label_w - right
-    parts = [_open(width, height)]
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = 3 + i * row
-        short = label if len(label) <= 32 else label[:31] + "…"
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + row * 0.65:.1f}" text-anchor="end" '
-            f'font-size="10">{escape(short)}</text>'
-        )
-        if value is None:
-            parts.append(f'<text x="{label_w}" y="{y + row * 0.65:.1f}" font-size="10">n.d.</text>')
-            continue
-        w = float(Decimal(value) / largest) * plot_w
-        parts.append(
-            f'<rect x="{label_w}" y="{y + 2}" width="{max(w, 0.5):.1f}" height="{row - 5}" '
-            f'fill="{COLOURS[0]}"/>'
-            f'<text x="{label_w + w + 3:.1f}" y="{y + row * 0.65:.1f}" font-size="10">'
-            f"{_number(value)}</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every label above is escaped
-
-
-def _open(width: int, height: int) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" class="lgnet-chart" aria-hidden="true" '
-        'style="max-width: 100%; height: auto;" '
-        f'focusable="false" font-family="{FONT}" fill="{TEXT}">'
+    """Grouped vertical columns, one group per category (months), one colour per series.
+    A hidden value (None) draws no column: the table beside says "< 5"."""
+    chart = pygal.Bar(
+        width=width,
+        height=height,
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=max(len(series), 1),
+        # Values on the columns when they are few enough to read; months tilted when many.
+        print_values=len(categories) * len(series) <= 24,
+        x_label_rotation=40 if len(categories) > 8 else 0,
+        show_minor_x_labels=False,
+        x_labels_major_every=-(-len(categories) // 12),  # at most twelve labels along the axis
+        truncate_legend=-1,
+        **COMMON,
     )
+    chart.y_labels = _ticks([v for s in series for v in s.values])
+    chart.x_labels = categories
+    for s in series:
+        chart.add(s.name, [_number(v) for v in s.values])
+    return _svg(chart)
 
 
-def _legend(series: list[Series], y: float, left: int) -> str:
-    parts, x = [], float(left)
-    for j, s in enumerate(series):
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y - 7:.1f}" width="8" height="8" '
-            f'fill="{COLOURS[j % len(COLOURS)]}"/>'
-            f'<text x="{x + 11:.1f}" y="{y:.1f}" font-size="10">{escape(s.name)}</text>'
-        )
-        x += 24 + len(s.name) * 5.2
-    return "".join(parts)
+def bars(labels: list[str], values: list, *, width: int = 480, row: int = 28) -> SafeString:
+    """Horizontal bars, one per label (types of service), largest first as given; a hidden
+    value draws no bar and its label says n.d."""
+    chart = pygal.HorizontalBar(
+        width=width,
+        height=row * max(len(labels), 1) + 50,  # the rows, the value axis and the margins
+        show_legend=False,
+        print_values=True,
+        **COMMON,
+    )
+    chart.y_labels = _ticks(values)
+    # pygal draws the first label at the bottom: reversed, the largest stays on top.
+    shown = [
+        label if value is not None else f"{label} (n.d.)"
+        for label, value in zip(labels, values, strict=True)
+    ]
+    chart.x_labels = list(reversed(shown))
+    chart.add("", [_number(v) for v in reversed(values)])
+    return _svg(chart)
+
+
+def _svg(chart) -> SafeString:
+    """The chart's SVG without pygal's script (its configuration, values included) and
+    hidden from assistive technology. Its size in the page: .lgnet-chart in lgnet.css (an
+    inline style would also size it in the PDF, where WeasyPrint then leaves a gap)."""
+    root = chart.render_tree()
+    for parent in root.iter():
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    root.set("class", "pygal-chart lgnet-chart")
+    root.set("aria-hidden", "true")
+    root.set("focusable", "false")
+    # pygal escapes every label and value it writes into the tree; serialising keeps that.
+    return mark_safe(ET.tostring(root, encoding="unicode"))  # noqa: S308
