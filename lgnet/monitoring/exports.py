@@ -29,6 +29,7 @@ def fund_workbook(report, *, network: bool) -> bytes:
         (_("Version"), report.version),
         (_("Status"), report.get_status_display()),
         (_("Approved at"), report.approved_at.replace(tzinfo=None) if report.approved_at else ""),
+        (_("Note"), selectors.fund_note()),
     ):
         sheet.append([str(row[0]), row[1]])
     indicators = book.create_sheet("Indicators")

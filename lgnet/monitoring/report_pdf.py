@@ -38,6 +38,7 @@ def pdf_bytes(report: PeriodReport, *, network: bool) -> bytes:
             "report": report,
             "figures": selectors.report_figures(report, network=network),
             "fund": selectors.fund_rows(report, network=network),
+            "fund_note": selectors.fund_note(),
             "steps": selectors.report_steps(report),
             "narrative_form": NarrativeForm(instance=report),
             "network": network,

@@ -559,6 +559,19 @@ def fund_indicators_for(edition) -> list:
     return [f for f in funds if period is None or _programming_period(f.programme) == period]
 
 
+def fund_note() -> str:
+    """What pages and exports of the fund indicators say while their codes and names are not
+    yet checked against the Regulation's Annex (standard_set.CHECKED_AGAINST_ANNEX)."""
+    from lgnet.monitoring import standard_set
+
+    if standard_set.CHECKED_AGAINST_ANNEX:
+        return ""
+    return _(
+        "The codes and names of the AMIF indicators are still to be checked against Annex VIII "
+        "of Regulation (EU) 2021/1147: check them before submitting to the fund."
+    )
+
+
 def fund_rows(report: PeriodReport, *, network: bool) -> list[dict]:
     """The fund's indicators with the value they take from the report's figures."""
     with scopes_disabled():

@@ -20,6 +20,9 @@ submission and correct them here and in a new migration. The Italian names are o
 """
 
 AMIF = "AMIF 2021-2027"
+# Until the codes and wording above are checked against the Annex, every page and export that
+# shows them says so (selectors.fund_note).
+CHECKED_AGAINST_ANNEX = False
 ANNEX = "Reg. (EU) 2021/1147, Annex VIII, SO2"
 
 # code, kind, name (en), name (it), reference, order

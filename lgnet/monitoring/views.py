@@ -134,6 +134,7 @@ def _report_context(report, *, network: bool, form=None) -> dict:
         "report": report,
         "figures": selectors.report_figures(report, network=network),
         "fund": selectors.fund_rows(report, network=network),
+        "fund_note": selectors.fund_note(),
         "steps": selectors.report_steps(report),
         "narrative_form": form or NarrativeForm(instance=report),
         "comment_form": CommentForm(),

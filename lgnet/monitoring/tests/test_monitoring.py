@@ -385,6 +385,11 @@ def test_the_fund_export_opens_with_openpyxl(world, data, login):
     assert book.sheetnames == ["Report", "Indicators", "AMIF"]
     amif = {row[0]: row for row in book["AMIF"].iter_rows(min_row=2, values_only=True)}
     assert amif["O.2.3"][3] == 2  # beneficiaries in Q1 2023
+    # While the mapping is not checked against the Annex, the export says so.
+    report_sheet = {row[0]: row[1] for row in book["Report"].iter_rows(values_only=True)}
+    assert "Allegato VIII" in report_sheet["Nota"]
+    page = client.get(reverse("monitoring:report_detail", args=["taranto", report.pk]))
+    assert b'data-testid="fund-note"' in page.content
     network = login(world.user("network"))
     response = network.get(reverse("monitoring:network_report_export", args=[report.pk]))
     book = load_workbook(BytesIO(response.content))
