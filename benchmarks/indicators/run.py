@@ -1,14 +1,15 @@
 """Network dashboard benchmark: the stored figures against the hand-written SQL aggregate.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lgnet_bench_ind \\
-        .venv/bin/python benchmarks/indicators/run.py [--events 100000,1000000] \\
+        .venv/bin/python benchmarks/indicators/run.py [--events 1000000,10000000] \\
         [--cities 20] [--repeat 5] [--drop]
 
 Runs against a dedicated database (created if missing, migrated, emptied of the benchmark's
 rows): never the developer's. For each size it loads synthetic persons (one per 10 service
 events), one case each and the service events, spread over 20 cities and three years, then:
 
-1. builds the figures (`lgnet.monitoring.engine.refresh` for every city: the rollup);
+1. builds the figures (`lgnet.monitoring.engine.refresh` for every city: the rollup), then
+   times the refresh of one city after a change dated in one month (the touched periods);
 2. times what the network dashboard runs (`selectors.network_dashboard` and the services
    figures by month for every city, disclosure control included), median of --repeat runs;
 3. times the hand-written SQL over the raw rows that answers the same questions (services
@@ -38,7 +39,7 @@ NATIONALITY = "ARRAY[(ARRAY['NG', 'MA', 'PK', 'BD', 'TN', 'SN', 'AF', 'UA'])[1 +
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", default="100000,1000000", help="service events per size")
+    parser.add_argument("--events", default="1000000,10000000", help="service events per size")
     parser.add_argument("--cities", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
@@ -260,6 +261,17 @@ def main() -> int:
             rows = sum(engine.refresh(city, edition) for city in cities)
             rollup = time.perf_counter() - started
             print(f"  figures built: {rows:,} rows in {rollup:.1f} s")
+            # What a change dated in one month costs: the task recomputes the periods it
+            # touches (the month, its quarter, half and year, the edition).
+            changed = date(2025, 5, 14)
+            touched = engine.touched_periods(edition, [(changed, changed)])
+            started = time.perf_counter()
+            engine.refresh(cities[0], edition, touched)
+            incremental = time.perf_counter() - started
+            print(
+                f"  one city after a change dated {changed}: {len(touched)} of "
+                f"{len(engine.stored_periods(edition))} periods in {incremental:.2f} s"
+            )
 
             def dashboard():
                 selectors.network_dashboard(edition)
@@ -290,6 +302,8 @@ def main() -> int:
                     "cities": len(cities),
                     "figure_rows": rows,
                     "rollup_seconds": rollup,
+                    "incremental_periods": len(touched),
+                    "incremental_seconds": incremental,
                     "dashboard_ms": dash_s * 1000,
                     "raw_ms": raw_s * 1000,
                     "ratio": ratio,
