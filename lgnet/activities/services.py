@@ -33,6 +33,7 @@ from lgnet.activities.models import (
 from lgnet.cases.models import ActionArea
 from lgnet.core import audit
 from lgnet.core.exceptions import RuleBroken
+from lgnet.core.signals import rows_written
 from lgnet.people.choices import AgeBand, Sex
 
 ACTIVITY_FIELDS = {
@@ -293,6 +294,9 @@ def plan_weekly_sessions(
             for day in days
             if day not in existing
         ]
+    )
+    rows_written.send(
+        sender=Session, rows=[{"city_id": activity.city_id, "date": s.date} for s in sessions]
     )
     audit.record(
         actor=actor, target=activity, action="sessions.planned", data={"count": len(sessions)}
@@ -597,10 +601,17 @@ def record_attendance(
         unique_fields=["session", "enrolment"],
         update_fields=["status", "hours", "recorded_by", "updated_at"],
     )
-    Enrolment.objects.filter(
+    starting = Enrolment.objects.filter(
         pk__in=[r.enrolment.pk for r in rows if r.status == AttendanceStatus.PRESENT],
         status=EnrolmentStatus.ENROLLED,
-    ).update(status=EnrolmentStatus.ATTENDING, updated_at=timezone.now())
+    )
+    started = list(starting.values("city_id", "enrolled_on", "ended_on"))
+    starting.update(status=EnrolmentStatus.ATTENDING, updated_at=timezone.now())
+    # The register is written in bulk: the figures hear of it as of saves.
+    rows_written.send(
+        sender=Attendance, rows=[{"city_id": session.city_id, "session_id": session.pk}]
+    )
+    rows_written.send(sender=Enrolment, rows=started)
     audit.record(
         actor=actor,
         target=session,
@@ -633,6 +644,9 @@ def record_head_counts(*, actor: Any, activity: Activity, counts: list[dict]) ->
             for (sex, band), n in sorted(cells.items())
             if n > 0
         ]
+    )
+    rows_written.send(
+        sender=HeadCount, rows=[{"city_id": activity.city_id, "activity_id": activity.pk}]
     )
     audit.record(
         actor=actor,

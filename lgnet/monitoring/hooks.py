@@ -213,8 +213,22 @@ def _deleted(sender, instance, **kwargs) -> None:
     _schedule(source, _values(instance, source), None)
 
 
+def _written(sender, rows: list[dict], **kwargs) -> None:
+    """Rows written in bulk (core.signals.rows_written) touch their dates as new rows do."""
+    source = _source(sender)
+    if source is None:
+        return
+    for values in rows:
+        if values.get("city_id") is not None:
+            _schedule(source, None, values)
+
+
 def connect() -> None:
     from django.apps import apps
+
+    from lgnet.core.signals import rows_written
+
+    rows_written.connect(_written, dispatch_uid="monitoring-rows-written")
 
     for label in SOURCES:
         try:

@@ -353,3 +353,46 @@ def test_every_kind_of_change_leaves_the_rows_of_a_full_recompute(
             incremental = _stored_rows(city, edition)
             engine.refresh(city, edition)
             assert _stored_rows(city, edition) == incremental, change.__name__
+
+
+def test_registers_and_head_counts_written_in_bulk_schedule_their_days(
+    world, django_capture_on_commit_callbacks
+):
+    """Attendance and head counts go in with bulk_create (no model signal): they schedule the
+    refresh of their session's day and their event's day all the same."""
+    from lgnet.activities import services as activities
+    from lgnet.activities.models import ActivityKind
+
+    connection.run_on_commit = []  # forget the callbacks the world fixture left pending
+    session = world.a.session
+    worker = world.user("caseworker")
+    with scopes_disabled():
+        marks = [activities.Mark(world.a.enrolment, "present")]
+        seen = _queued_now()
+        with django_capture_on_commit_callbacks(execute=True):
+            activities.record_attendance(actor=worker, session=session, marks=marks)
+        day = session.date.isoformat()
+        ran = _run_queued(seen)
+        assert [args[0] for args in ran] == [world.a.city.pk]
+        assert [day, day] in ran[0][1]  # the session's day, among the enrolment's span
+
+        event = activities.create_activity(
+            actor=worker,
+            city=world.a.city,
+            data={
+                "title": "Festa di quartiere",
+                "kind": ActivityKind.EVENT,
+                "start_date": date(2024, 5, 18),
+                "end_date": date(2024, 5, 18),
+                "organisation": world.a.partner,
+            },
+        )
+        connection.run_on_commit = []  # the event's own refresh: not what is tested here
+        seen = _queued_now()
+        with django_capture_on_commit_callbacks(execute=True):
+            activities.record_head_counts(
+                actor=worker,
+                activity=event,
+                counts=[{"sex": "F", "age_band": "18-24", "count": 40}],
+            )
+        assert _run_queued(seen) == [[world.a.city.pk, [["2024-05-18", "2024-05-18"]]]]
