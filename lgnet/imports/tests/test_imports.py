@@ -379,3 +379,26 @@ def test_an_empty_cell_takes_the_records_default(world):
     done = apply(world, upload(world, text))
     assert done.status == ImportStatus.APPLIED
     assert persons_of(world).get(family_names="Bun").legal_status == "unknown"
+
+
+def test_an_applied_import_schedules_its_citys_figures_and_a_dry_run_does_not(
+    world, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    def queued() -> list:
+        return [
+            r.args_kwargs["args"]
+            for r in DBTaskResult.objects.filter(task_path__endswith="refresh_city_figures")
+        ]
+
+    text = "given_names,family_names,sex,birth_date\nIrene,Bah,F,1991\n"
+    connection.run_on_commit = []  # forget the callbacks the world fixture left pending
+    before = queued()
+    with django_capture_on_commit_callbacks(execute=True):
+        check(world, upload(world, text))
+    assert queued() == before  # nothing written, nothing to count
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(world, upload(world, text, name="di-nuovo.csv"))
+    assert queued() == [*before, [world.a.city.pk]]  # the whole edition: persons count in all
