@@ -76,6 +76,9 @@ def _check_activity(activity: Activity) -> None:
     _check_choice(activity.allowance_basis, AllowanceBasis, "allowance_basis")
     if not (activity.title or "").strip():
         raise RuleBroken(_("Give the activity a title."), field="title")
+    for name in ("start_date", "end_date"):
+        if getattr(activity, name) is None:
+            raise RuleBroken(_("This field is required."), field=name)
     if activity.end_date < activity.start_date:
         raise RuleBroken(_("The end date comes before the start date."), field="end_date")
     for name in ("organisation", "agreement", "site", "edition"):

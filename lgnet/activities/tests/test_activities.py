@@ -760,3 +760,9 @@ def test_the_art_15_export_lists_enrolments_and_marks(world):
         found = dict(sections_for(world.a.person))
     records = {row["record"] for row in found["Activities"]}
     assert {"enrolment", "attendance"} <= records
+
+
+def test_an_activity_without_dates_is_refused_by_the_service(world):
+    with pytest.raises(RuleBroken) as refused:
+        course(world.a, world.user("coordinator"), end_date=None)
+    assert refused.value.field == "end_date"
