@@ -167,6 +167,13 @@ REFRESH_SETTINGS = (
     "SET LOCAL work_mem = '64MB'",
     "SET LOCAL enable_sort = off",
 )
+# SET LOCAL lasts to the end of the outermost transaction: a refresh inside a longer one
+# (seed_demo, a page's "recompute now") gives the settings back when it ends.
+REFRESH_SETTINGS_UNDONE = (
+    "SET LOCAL jit TO DEFAULT",
+    "SET LOCAL work_mem TO DEFAULT",
+    "SET LOCAL enable_sort TO DEFAULT",
+)
 
 
 def touched_periods(edition, spans: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
@@ -224,6 +231,8 @@ def refresh(city, edition, periods: Iterable[tuple[date, date]] | None = None) -
                     {**params, "edition": edition.pk, "indicator": indicator.pk},
                 )
                 written += cursor.rowcount
+            for setting in REFRESH_SETTINGS_UNDONE:
+                cursor.execute(setting)
         FigureRun.objects.update_or_create(
             city=city, edition=edition, defaults={"computed_at": timezone.now()}
         )

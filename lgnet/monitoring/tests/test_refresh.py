@@ -396,3 +396,13 @@ def test_registers_and_head_counts_written_in_bulk_schedule_their_days(
                 counts=[{"sex": "F", "age_band": "18-24", "count": 40}],
             )
         assert _run_queued(seen) == [[world.a.city.pk, [["2024-05-18", "2024-05-18"]]]]
+
+
+def test_a_refresh_inside_a_longer_transaction_gives_its_settings_back(world, edition):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_sort")
+        before = cursor.fetchone()[0]
+        with scopes_disabled():
+            engine.refresh(world.a.city, edition)
+        cursor.execute("SELECT current_setting('enable_sort'), current_setting('jit')")
+        assert cursor.fetchone()[0] == before == "on"
