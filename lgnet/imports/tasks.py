@@ -5,6 +5,7 @@ run's transaction is not visible until it commits)."""
 from __future__ import annotations
 
 from django.db import connections
+from django.utils.translation import gettext
 from django_tasks import task
 
 LARGE_FILE_BYTES = 256 * 1024  # beyond this, the page hands the work to the task worker
@@ -34,6 +35,20 @@ def _progress_writer(import_id: int):
     return write
 
 
+class ImportFailed(Exception):
+    """An import stopped on an unexpected error; the message names no personal data."""
+
+
+def failure_reason(error: BaseException) -> str:
+    """The kind of an error, and for a database error its SQLSTATE and constraint: never its
+    message, which may quote the row's values."""
+    diag = getattr(error, "diag", None) or getattr(error.__cause__, "diag", None)
+    parts = [type(error).__name__]
+    if diag is not None:
+        parts += [p for p in (diag.sqlstate, diag.constraint_name) if p]
+    return " ".join(parts)
+
+
 def execute(import_id: int, *, apply: bool, user_id: int | None) -> str:
     from django.contrib.auth import get_user_model
     from django_scopes import scopes_disabled
@@ -55,10 +70,20 @@ def execute(import_id: int, *, apply: bool, user_id: int | None) -> str:
         except RuleBroken:
             pass  # the import's report says why nothing was written
         except Exception as error:
+            # The database's message may quote the row it refused (names, birth dates):
+            # neither the import's record nor the worker's log may hold it. What failed, by
+            # kind and constraint, with the traceback, is enough to find out why.
+            reason = failure_reason(error)
             Import.objects.filter(pk=import_id).update(
-                status=ImportStatus.FAILED, failure=str(error)[:300]
+                status=ImportStatus.FAILED,
+                failure=gettext(
+                    "The import stopped on an unexpected error (%(reason)s). Nothing was written."
+                )
+                % {"reason": reason},
             )
-            raise
+            raise ImportFailed(f"import {import_id}: {reason}").with_traceback(
+                error.__traceback__
+            ) from None
         finally:
             progress.close()
         return data_import.status

@@ -317,3 +317,31 @@ def test_lists_without_the_capability_show_no_export(world, login):
     client = login(world.user("caseworker"))
     content = client.get(reverse("activities:list", args=[TARANTO])).content.decode()
     assert "export-activities" not in content
+
+
+def test_an_unexpected_failure_keeps_no_personal_data(world, monkeypatch):
+    """A database error quotes the row it refused: the import's record and the error the
+    worker logs name its kind and constraint only."""
+    from django.db import connection, transaction
+
+    from lgnet.imports import services, tasks
+
+    def refused_by_the_database(data_import, **kwargs):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE refused (name text CONSTRAINT named_check CHECK (name = ''))"
+            )
+            cursor.execute("INSERT INTO refused VALUES ('Mario Rossi, 1990-03-12')")
+
+    monkeypatch.setattr(services, "apply_import", refused_by_the_database)
+    with scopes_disabled():
+        data_import = Import.objects.create(
+            city=world.a.city, kind="persons", filename="x.csv", status=ImportStatus.CHECKED
+        )
+    with pytest.raises(tasks.ImportFailed) as raised:
+        tasks.execute(data_import.pk, apply=True, user_id=None)
+    data_import.refresh_from_db()
+    assert data_import.status == ImportStatus.FAILED
+    for text in (data_import.failure, str(raised.value)):
+        assert "Rossi" not in text and "1990" not in text
+        assert "IntegrityError 23514 named_check" in text
