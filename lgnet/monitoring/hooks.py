@@ -54,11 +54,13 @@ class Source:
     span_of: Callable[[dict], Span | None] | None = None
     more: Callable[[dict], list[Span]] | None = None
     span_fields: tuple[str, ...] = ()  # what span_of and more read
+    more_if_changed: tuple[str, ...] = ()  # on an update, ask `more` only when these changed
     whole: bool = False
     fields: tuple[str, ...] = field(init=False, default=())
 
     def __post_init__(self) -> None:
         names = ["city_id", *self.dates, *self.whole_if_changed, *self.span_fields]
+        names += list(self.more_if_changed)
         names += [name for span in self.spans for name in span]
         names += [fk for fk, _model, _field in self.related]
         object.__setattr__(self, "fields", tuple(dict.fromkeys(names)))
@@ -74,6 +76,12 @@ class Source:
         ):
             return None
         found: list[Span] = []
+        ask_more = self.more is not None and (
+            old is None
+            or new is None
+            or not self.more_if_changed
+            or any(old.get(name) != new.get(name) for name in self.more_if_changed)
+        )
         for values in (old, new):
             if values is None:
                 continue
@@ -91,7 +99,7 @@ class Source:
                     found.append(span)
             for fk, label, name in self.related:
                 found += _related_days(values.get(fk), label, name)
-            if self.more is not None:
+            if ask_more:
                 found += self.more(values)
         return found
 
@@ -143,6 +151,7 @@ SOURCES: dict[str, Source] = {
         whole_if_changed=("person_id", "areas"),
         more=_first_other_case,
         span_fields=("id", "person_id"),
+        more_if_changed=("opened_on", "person_id"),  # what decides a person's first case
     ),
     "cases.Service": Source(dates=("delivered_on",)),
     "cases.Referral": Source(dates=("sent_on",)),

@@ -80,7 +80,12 @@ def schedule_city(city_id: int, spans: list[tuple[date, date]] | None = None) ->
         pending = entry[1]
         if getattr(pending, "lgnet_city", None) == city_id:
             if pending.lgnet_spans is not None:
-                pending.lgnet_spans = None if spans is None else [*pending.lgnet_spans, *spans]
+                if spans is None:
+                    pending.lgnet_spans = None
+                else:
+                    pending.lgnet_spans.extend(spans)
+                    if len(pending.lgnet_spans) > 4 * MAX_SPANS:  # a long transaction
+                        pending.lgnet_spans = merged(pending.lgnet_spans)
             return
 
     def run() -> None:

@@ -406,3 +406,21 @@ def test_a_refresh_inside_a_longer_transaction_gives_its_settings_back(world, ed
             engine.refresh(world.a.city, edition)
         cursor.execute("SELECT current_setting('enable_sort'), current_setting('jit')")
         assert cursor.fetchone()[0] == before == "on"
+
+
+@pytest.mark.django_db
+def test_a_long_transaction_keeps_its_pending_spans_bounded():
+    from datetime import timedelta
+
+    from lgnet.monitoring import tasks
+
+    connection.run_on_commit = []
+    first = date(2024, 1, 1)
+    for i in range(1000):  # a big import: a few days per row, each its own span
+        day = first + timedelta(days=2 * i)
+        tasks.schedule_city(999, [(day, day)])
+    (pending,) = [entry[1] for entry in connection.run_on_commit]
+    assert len(pending.lgnet_spans) <= 4 * tasks.MAX_SPANS
+    # Merged is wider, never narrower: every day scheduled is still covered.
+    assert tasks.merged(pending.lgnet_spans) == [(first, first + timedelta(days=1998))]
+    connection.run_on_commit = []
