@@ -19,17 +19,7 @@ from lgnet.people.models import Contact
 from lgnet.people.services import register_person
 
 ROME = ZoneInfo("Europe/Rome")
-FIELDS = (
-    "period_start",
-    "period_end",
-    "sex",
-    "age_band",
-    "nationality",
-    "vulnerable",
-    "action_area",
-    "category",
-    "value",
-)
+FIELDS = engine.COLUMNS  # a stored figure row's fields
 
 
 def _person(world, name, sex="F", born=date(1995, 5, 1), nationalities=("NG",)):
