@@ -52,3 +52,14 @@ def test_recorded_history_names_its_context_on_every_row():
         "bari": {"command": "seed_demo"},
         "lecce": {"command": "seed_demo"},
     }
+
+
+@pytest.mark.django_db
+def test_setting_the_fast_path_again_adds_no_error_to_a_failed_transaction():
+    from django.db import DataError
+
+    with pytest.raises(DataError), transaction.atomic(), connection.cursor() as cursor:
+        try:
+            cursor.execute("SELECT 1 / 0")
+        finally:
+            history._ignore_none()  # as ignoring() does on its way out: runs nothing here

@@ -11,6 +11,7 @@ import pghistory
 import pgtrigger
 from django.db import connection
 from pghistory import config as pghistory_config
+from psycopg.pq import TransactionStatus
 
 
 def tracked(**kwargs):
@@ -56,6 +57,9 @@ def ignoring(*triggers: str) -> Iterator[None]:
 
 
 def _ignore_none() -> None:
+    raw = connection.connection
+    if raw is not None and raw.info.transaction_status == TransactionStatus.INERROR:
+        return  # a failed transaction runs nothing more; its rollback resets the setting
     with connection.cursor() as cursor:
         # An empty list ignores no trigger; a list set by pgtrigger.ignore() stays.
         cursor.execute(
