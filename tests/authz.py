@@ -86,7 +86,10 @@ UI: dict[str, Spec] = {
     "cases:create": Spec("cases.edit", obj="person_query"),
     "cases:detail": Spec("cases.view", obj="case"),
     "cases:service_add": Spec("cases.edit", method="post", obj="case"),
+    "cases:activate": Spec("cases.edit", method="post", obj="case"),
     "cases:close": Spec("cases.close", method="post", obj="case"),
+    "cases:service_types": Spec("cases.view"),
+    "cases:network_service_types": Spec("network.view", scope="network"),
     "cases:reopen": Spec("cases.close", method="post", obj="case"),
     # privacy (data-subject rights, notice, access log, retention)
     "privacy:request_list": Spec("privacy.manage"),
@@ -370,6 +373,14 @@ API: dict[tuple[str, str], Spec] = {
         "cases.close", obj="case", body=lambda w: {}, expect_conflict=True
     ),
     ("get", "/api/v1/service-types"): Spec("cases.view"),
+    ("post", "/api/v1/service-types"): Spec(
+        "city.manage",
+        body=lambda w: {
+            "code": "sportello_legale",
+            "name_it": "Sportello legale",
+            "counted_as": "legal_advice",
+        },
+    ),
     ("get", "/api/v1/services"): Spec("cases.view"),
     ("post", "/api/v1/services"): Spec(
         "cases.edit",

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lgnet.cases import selectors, services
-from lgnet.cases.models import ActionArea, Direction, Outcome, ReferralStatus, Shared
+from lgnet.cases.models import ActionArea, Direction, Outcome, ReferralStatus, Shared, Unit
 from lgnet.cases.models import Status as CaseStatus
 from lgnet.core.api import ErrorOut, Shaped, need
 from lgnet.network import selectors as network_selectors
@@ -179,6 +179,39 @@ def case_reopen(request: HttpRequest, case_id: int):
 def service_type_list(request: HttpRequest):
     need(request, "cases.view")
     return list(services.service_types_for(request.city).select_related("network_type"))
+
+
+class ServiceTypeIn(Schema):
+    code: str = Field(max_length=60, min_length=1)
+    name_it: str = Field(max_length=120, min_length=1)
+    name_en: str = Field("", max_length=120)
+    unit: Unit = Unit.TIMES
+    counted_as: str = Field(max_length=60, description="the network type's code it counts as")
+
+
+@router.post(
+    "/service-types",
+    response={201: ServiceTypeOut, **ERRORS},
+    summary="Add a local service type, counted as a network type (city coordinator)",
+)
+def service_type_create(request: HttpRequest, payload: ServiceTypeIn):
+    """The network's own types are added by the network coordinator on /rete/service-types/."""
+    need(request, "city.manage")
+    counted_as = selectors.network_service_types().filter(code=payload.counted_as).first()
+    if counted_as is None:
+        from lgnet.core.exceptions import RuleBroken
+
+        raise RuleBroken("Unknown network type.", field="counted_as")
+    service_type = services.add_service_type(
+        actor=request.user,
+        city=request.city,
+        code=payload.code,
+        name_it=payload.name_it,
+        name_en=payload.name_en,
+        unit=payload.unit.value,
+        counted_as=counted_as,
+    )
+    return Status(201, service_type)
 
 
 @router.get("/services", response={200: list[ServiceOut], **ERRORS}, summary="Services delivered")

@@ -264,6 +264,8 @@ def _seed_case_work(city, cases, operator, providers, rng, today) -> None:
                     sent_by=operator,
                 )
             )
+    if city.slug == "taranto":
+        referrals.extend(_story_referrals(city, cases, referrals, providers, operator, today))
     Assessment.objects.bulk_create(assessments, batch_size=1000)
     scores = []
     domains = list(Domain.values)
@@ -291,3 +293,53 @@ def _seed_case_work(city, cases, operator, providers, rng, today) -> None:
         )
     Referral.objects.bulk_create(referrals, batch_size=1000)
     make_automatic_tasks(city, today=today)
+
+
+STORY_PARTNERS = ("isola", "oim", "uepe")
+
+
+def _story_referrals(city, cases, referrals, providers, operator, today) -> list:
+    """Whatever the draw, Taranto's story holds referrals to ISOLA, IOM (OIM) and UEPE that
+    wait for an answer, are accepted and are completed (the partners' demo logins see them).
+    A separate draw, so that the rest of the demo stays as it was."""
+    from lgnet.cases.models import Direction, Referral, ReferralStatus, Shared
+
+    rng = random.Random("lgnet-cases-taranto-story")  # noqa: S311 - demo data
+    referred = {r.case_id for r in referrals}
+    free_open = [c for c in cases if c.pk not in referred and not c.closed_on]
+    free_closed = [c for c in cases if c.pk not in referred and c.closed_on]
+    rng.shuffle(free_open)
+    rng.shuffle(free_closed)
+    added = []
+    for key in STORY_PARTNERS:
+        partner = next((p for p in providers if key in p.name.lower()), None)
+        if partner is None:
+            continue
+        have = {r.status for r in referrals if r.organisation_id == partner.pk}
+        for status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED):
+            pool = free_closed if status == ReferralStatus.COMPLETED else free_open
+            if status in have or not pool:
+                continue
+            case = pool.pop()
+            end = case.closed_on or today
+            sent = min(end, case.opened_on + timedelta(days=rng.randint(0, 30)))
+            added.append(
+                Referral(
+                    city=city,
+                    direction=Direction.OUTGOING,
+                    person=case.person,
+                    case=case,
+                    organisation=partner,
+                    reason=REASONS[key],
+                    consent_on=sent,
+                    consent_shares=list(Shared.values),
+                    status=status,
+                    sent_on=sent,
+                    responded_on=None
+                    if status == ReferralStatus.SENT
+                    else min(end, sent + timedelta(days=3)),
+                    completed_on=end if status == ReferralStatus.COMPLETED else None,
+                    sent_by=operator,
+                )
+            )
+    return added

@@ -10,6 +10,7 @@ from lgnet.cases.models import (
     Level,
     Outcome,
     Shared,
+    Unit,
 )
 from lgnet.core.forms import DateInput
 
@@ -219,6 +220,12 @@ class AttachmentForm(forms.Form):
 
 
 class TeamForm(forms.Form):
+    areas = forms.MultipleChoiceField(
+        label=_("Action areas"),
+        choices=ActionArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A person may enter housing or civic engagement while the case runs."),
+    )
     manager = forms.ModelChoiceField(label=_("Case manager"), queryset=None, empty_label=None)
     team = forms.ModelMultipleChoiceField(
         label=_("Team"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False
@@ -228,3 +235,25 @@ class TeamForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = colleagues
         self.fields["team"].queryset = colleagues
+
+
+class ServiceTypeForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Code"), max_length=60, help_text=_("Short and stable, e.g. legal_desk.")
+    )
+    name_it = forms.CharField(label=_("Name (Italian)"), max_length=120)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120, required=False)
+    unit = forms.ChoiceField(label=_("Counted in"), choices=Unit.choices, initial=Unit.TIMES)
+    counted_as = forms.ModelChoiceField(
+        label=_("Counted as (network type)"),
+        queryset=None,
+        empty_label="—",
+        help_text=_("Every local type counts as one of the network's, so cities count alike."),
+    )
+
+    def __init__(self, *args, network_types=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if network_types is None:  # the network's own catalogue: a type counts as itself
+            del self.fields["counted_as"]
+        else:
+            self.fields["counted_as"].queryset = network_types

@@ -180,6 +180,9 @@ class Case(CityOwned):
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
 
+    def get_areas_display(self) -> list[str]:
+        return [str(ActionArea(a).label) if a in ActionArea.values else a for a in self.areas]
+
 
 class CaseMember(CityOwned):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")

@@ -17,6 +17,7 @@ from lgnet.cases.models import (
     PlanReview,
     Referral,
     Service,
+    ServiceType,
     Task,
 )
 
@@ -210,3 +211,21 @@ def attachments_of(case: Case) -> QuerySet[Attachment]:
 
 def get_attachment_for(city, case: Case, attachment_id: int) -> Attachment:
     return get_object_or_404(Attachment, city=city, case=case, pk=attachment_id)
+
+
+def network_service_types(*, active_only: bool = True) -> QuerySet[ServiceType]:
+    types = ServiceType.objects.filter(city__isnull=True)
+    return (types.filter(is_active=True) if active_only else types).order_by("name_it")
+
+
+def service_catalogue(city=None) -> list[ServiceType]:
+    """The network's types, each with the local types mapped onto it: the city's own, or
+    every city's for the network (two queries)."""
+    local = ServiceType.objects.filter(city__isnull=False).select_related("city")
+    if city is not None:
+        local = local.filter(city=city)
+    return list(
+        network_service_types(active_only=False).prefetch_related(
+            Prefetch("local_types", local.order_by("name_it"), to_attr="locals")
+        )
+    )

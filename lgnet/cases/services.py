@@ -37,6 +37,7 @@ from lgnet.cases.models import (
     Status,
     Task,
     TaskKind,
+    Unit,
 )
 from lgnet.core import audit
 from lgnet.core.exceptions import RuleBroken
@@ -140,7 +141,8 @@ def activate_case(*, actor: Any, case: Case) -> Case:
 
 @transaction.atomic
 def close_case(*, actor: Any, case: Case, outcome: str, closed_on: date | None = None) -> Case:
-    """A case closes with an outcome, on or after the day it opened."""
+    """A case closes with an outcome, on or after the day it opened; its open referrals end
+    with it (sent ones withdrawn, accepted ones completed), and so does the partners' access."""
     if case.is_closed:
         raise RuleBroken(_("The case is already closed."), status=409)
     if outcome not in Outcome.values:
@@ -153,7 +155,24 @@ def close_case(*, actor: Any, case: Case, outcome: str, closed_on: date | None =
     case.status, case.outcome, case.closed_on = Status.CLOSED, outcome, closed_on
     case.save(update_fields=["status", "outcome", "closed_on", "updated_at"])
     audit.record(actor=actor, target=case, action="case.closed", data={"outcome": outcome})
+    _end_referrals_of(case, actor)
     return case
+
+
+def _end_referrals_of(case: Case, actor: Any) -> None:
+    """A partner keeps no access to the person of a closed case (moved away, deceased, left)."""
+    today = timezone.localdate()
+    for referral in Referral.objects.select_for_update().filter(
+        city=case.city, case=case, status__in=REFERRAL_OPEN
+    ):
+        if referral.status == ReferralStatus.SENT:
+            referral.status = ReferralStatus.WITHDRAWN
+            action = "referral.withdrawn"
+        else:
+            referral.status, referral.completed_on = ReferralStatus.COMPLETED, today
+            action = "referral.completed"
+        referral.save(update_fields=["status", "completed_on", "updated_at"])
+        audit.record(actor=actor, target=referral, action=action, data={"case_closed": True})
 
 
 @transaction.atomic
@@ -174,6 +193,65 @@ def service_types_for(city):
     from django.db.models import Q
 
     return ServiceType.objects.filter(Q(city__isnull=True) | Q(city=city), is_active=True)
+
+
+@transaction.atomic
+def add_service_type(
+    *,
+    actor: Any,
+    code: str,
+    name_it: str,
+    name_en: str = "",
+    unit: str = Unit.TIMES,
+    city=None,
+    counted_as: ServiceType | None = None,
+) -> ServiceType:
+    """The network adds a type to its catalogue; a city adds a local type, which must count as
+    one of the network's, so that every city's services are counted alike."""
+    import re
+
+    from django.db.models import Q
+
+    code = (code or "").strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,59}", code):
+        raise RuleBroken(
+            _("A code of lower-case letters, digits, - and _ (at most 60)."), field="code"
+        )
+    name_it, name_en = (name_it or "").strip()[:120], (name_en or "").strip()[:120]
+    if not name_it:
+        raise RuleBroken(_("Give the Italian name."), field="name_it")
+    if unit not in Unit.values:
+        raise RuleBroken(_("Choose a unit."), field="unit")
+    if city is None and counted_as is not None:
+        raise RuleBroken(_("A type of the network counts as itself."), field="counted_as")
+    if city is not None and (
+        counted_as is None or counted_as.city_id is not None or not counted_as.is_active
+    ):
+        raise RuleBroken(
+            _("Choose the network's type this local type counts as."), field="counted_as"
+        )
+    # A code names one type for each city: a local code may not repeat a network one.
+    clash = ServiceType.objects.filter(code=code)
+    if city is not None:
+        clash = clash.filter(Q(city__isnull=True) | Q(city=city))
+    if clash.exists():
+        raise RuleBroken(_("This code is already in the catalogue."), field="code", status=409)
+    service_type = ServiceType.objects.create(
+        code=code,
+        name_it=name_it,
+        name_en=name_en or name_it,
+        unit=unit,
+        city=city,
+        network_type=counted_as,
+    )
+    audit.record(
+        actor=actor,
+        target=service_type,
+        city=city,
+        action="service_type.added",
+        data={"code": code, "counted_as": counted_as.code if counted_as else None},
+    )
+    return service_type
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from lgnet.cases.forms import (
     ReviewForm,
     ReviewHeldForm,
     ServiceForm,
+    ServiceTypeForm,
     TaskForm,
     TeamForm,
 )
@@ -156,7 +157,11 @@ def _case_page(request: HttpRequest, case, status: int = 200, **forms) -> HttpRe
         "attachment_form": AttachmentForm,
         "team_form": lambda: TeamForm(
             colleagues=colleagues(city),
-            initial={"manager": case.manager_id, "team": [m.user_id for m in case.members.all()]},
+            initial={
+                "areas": case.areas,
+                "manager": case.manager_id,
+                "team": [m.user_id for m in case.members.all()],
+            },
         ),
     }
     context = {name: forms.get(name) or make() for name, make in defaults.items()}
@@ -384,10 +389,11 @@ def team_update(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
             services.update_case(
                 actor=request.user,
                 case=case,
+                areas=form.cleaned_data["areas"],
                 manager=form.cleaned_data["manager"],
                 team=list(form.cleaned_data["team"]),
             )
-            messages.success(request, _("Team updated."))
+            messages.success(request, _("Case updated."))
             return redirect(case)
         except RuleBroken as error:
             _fail(form, error)
@@ -514,6 +520,19 @@ def case_close(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@requires("cases.edit")
+def case_activate(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    """The plan starts: the case goes from open to active."""
+    case = selectors.get_case_for(request.city, pk)
+    try:
+        services.activate_case(actor=request.user, case=case)
+        messages.success(request, _("Case active: the plan has started."))
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    return redirect(case)
+
+
+@require_POST
 @requires("cases.close")
 def case_reopen(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     case = selectors.get_case_for(request.city, pk)
@@ -523,3 +542,46 @@ def case_reopen(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     except RuleBroken as error:
         messages.error(request, error.message)
     return redirect(case)
+
+
+def _catalogue_page(request: HttpRequest, *, city, may_add: bool) -> HttpResponse:
+    """The catalogue of service types; a city coordinator adds local types (each counted as
+    a network type), the network coordinator adds the network's."""
+    network_types = selectors.network_service_types() if city is not None else None
+    form = ServiceTypeForm(request.POST or None, network_types=network_types) if may_add else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                added = services.add_service_type(
+                    actor=request.user,
+                    city=city,
+                    code=form.cleaned_data["code"],
+                    name_it=form.cleaned_data["name_it"],
+                    name_en=form.cleaned_data["name_en"],
+                    unit=form.cleaned_data["unit"],
+                    counted_as=form.cleaned_data.get("counted_as"),
+                )
+                messages.success(request, _("Service type %(code)s added.") % {"code": added.code})
+                return redirect(request.path)
+            except RuleBroken as error:
+                _fail(form, error)
+    return render(
+        request,
+        "cases/service_type_list.html",
+        {"catalogue": selectors.service_catalogue(city), "form": form, "local": city is not None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires("cases.view")
+def service_type_list(request: HttpRequest, city_slug: str) -> HttpResponse:
+    return _catalogue_page(
+        request, city=request.city, may_add=request.membership.can("city.manage")
+    )
+
+
+@requires("network.view")
+def network_service_type_list(request: HttpRequest) -> HttpResponse:
+    return _catalogue_page(request, city=None, may_add=request.membership.can("network.manage"))
