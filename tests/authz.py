@@ -146,6 +146,7 @@ UI: dict[str, Spec] = {
     "housing:board": Spec("housing.view", obj="facility"),
     "housing:bed_edit": Spec("housing.manage", obj="bed"),
     "housing:out_of_service_add": Spec("housing.manage", method="post", obj="facility"),
+    "housing:out_of_service_end": Spec("housing.manage", method="post", obj="facility"),
     "housing:free_beds": Spec("housing.view"),
     "housing:occupancy": Spec("housing.view"),
     "housing:placement_list": Spec("housing.view"),

@@ -64,6 +64,22 @@ class OutOfServiceForm(forms.Form):
         self.fields["bed"].queryset = beds
 
 
+class BackInServiceForm(forms.Form):
+    """Ends (or cancels) one of the facility's out-of-service periods."""
+
+    period = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    end_date = forms.DateField(
+        label=_("Back in service from"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        help_text=_("The first night the bed can be given; on or before the start: cancelled."),
+    )
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = periods
+
+
 class PlacementForm(forms.Form):
     bed = forms.ModelChoiceField(label=_("Bed"), queryset=None, empty_label="—")
     start_date = forms.DateField(

@@ -128,14 +128,12 @@ def free_beds(
     return beds
 
 
-def closures_of(facility: Facility, *, since: date) -> QuerySet[OutOfService]:
-    """Out-of-service periods of the facility's beds not over by ``since``."""
-    return (
-        OutOfService.objects.filter(city=facility.city, bed__facility=facility)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=since))
-        .select_related("bed")
-        .order_by("start_date", "id")
-    )
+def closures_of(facility: Facility, *, since: date | None = None) -> QuerySet[OutOfService]:
+    """Out-of-service periods of the facility's beds (those not over by ``since``, if given)."""
+    periods = OutOfService.objects.filter(city=facility.city, bed__facility=facility)
+    if since is not None:
+        periods = periods.filter(Q(end_date__isnull=True) | Q(end_date__gt=since))
+    return periods.select_related("bed").order_by("start_date", "id")
 
 
 # --- occupancy board -------------------------------------------------------------------------
@@ -403,6 +401,23 @@ def matching_beds(request: HousingRequest, *, day: date) -> QuerySet[Bed]:
     if request.person.sex == "F":
         return beds.order_by("-is_women_only", "facility__name", "label", "id")
     return beds
+
+
+def bed_fits(bed: Bed, request: HousingRequest) -> bool:
+    """Whether a free bed fits a request: ``matching_beds``'s rule, for beds already read."""
+    return (
+        (bed.is_women_only or not request.needs_women_only)
+        and (bed.is_accessible or not request.needs_accessible)
+        and (bed.is_family_room or not request.needs_family_room)
+        and not (bed.is_women_only and request.person.sex == "M")
+    )
+
+
+def waiting_with_free_beds(city, *, day: date) -> list[tuple[HousingRequest, int]]:
+    """The waiting list in priority order, each request with how many free beds fit it on
+    the night of ``day``: two queries, whatever the length of the list."""
+    beds = list(free_beds(city, day=day))
+    return [(r, sum(1 for b in beds if bed_fits(b, r))) for r in waiting_list(city)]
 
 
 # --- rent support ----------------------------------------------------------------------------

@@ -20,6 +20,11 @@ urlpatterns = [
         views.out_of_service_add,
         name="out_of_service_add",
     ),
+    path(
+        C + "facilities/<int:pk>/out-of-service/end/",
+        views.out_of_service_end,
+        name="out_of_service_end",
+    ),
     path(C + "free-beds/", views.free_beds, name="free_beds"),
     path(C + "occupancy/", views.occupancy, name="occupancy"),
     path(C + "placements/", views.placement_list, name="placement_list"),

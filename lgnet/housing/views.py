@@ -149,6 +149,7 @@ def _facility_page(request, facility, *, status=200, **forms_given) -> HttpRespo
         "facility": facility,
         "beds": selectors.list_beds(request.city, facility=facility),
         "closures": selectors.closures_of(facility, since=today),
+        "back_form": forms_given.get("back_form"),
         "rooms": rooms,
         "room_form": forms_given.get("room_form") or forms.RoomForm(),
         "bed_form": forms_given.get("bed_form") or forms.BedForm(rooms=rooms),
@@ -236,6 +237,27 @@ def out_of_service_add(request: HttpRequest, city_slug: str, pk: int) -> HttpRes
         except RuleBroken as error:
             status = _fail(form, error)
     return _facility_page(request, facility, closure_form=form, status=status)
+
+
+@require_POST
+@requires("housing.manage")
+def out_of_service_end(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    """A bed back in service from a day: the period ends then (or is cancelled)."""
+    facility = selectors.get_facility_for(request.city, pk)
+    form = forms.BackInServiceForm(request.POST, periods=selectors.closures_of(facility))
+    status = 400
+    if form.is_valid():
+        try:
+            services.change_out_of_service_end(
+                actor=request.user,
+                period=form.cleaned_data["period"],
+                end_date=form.cleaned_data["end_date"],
+            )
+            messages.success(request, _("The bed is back in service from that day."))
+            return redirect(facility)
+        except RuleBroken as error:
+            status = _fail(form, error)
+    return _facility_page(request, facility, back_form=form, status=status)
 
 
 # --- occupancy -------------------------------------------------------------------------------
@@ -484,7 +506,7 @@ def waiting_list(request: HttpRequest, city_slug: str) -> HttpResponse:
         request,
         "housing/waiting_list.html",
         {
-            "requests": selectors.waiting_list(request.city),
+            "requests": selectors.waiting_with_free_beds(request.city, day=today),
             "free": selectors.free_beds(request.city, day=today).count(),
             "today": today,
         },

@@ -6,14 +6,17 @@ transaction=True so every request commits as in production.
 
 import json
 import threading
+import time
 from datetime import date
 
+import psycopg
 import pytest
-from django.db import connections
+from django.db import connection, connections
 from django.test import Client
 from django_scopes import scopes_disabled
 
 from lgnet.accounts.services import issue_token
+from lgnet.core.exceptions import RuleBroken
 from lgnet.housing import services
 from lgnet.housing.models import Placement
 from lgnet.people.services import register_person
@@ -125,3 +128,83 @@ def test_adjacent_ranges_commit_side_by_side_and_overlaps_do_not(world):
         token,
     )
     assert late == [409]
+
+
+def _raw_connection() -> psycopg.Connection:
+    """A second session on the test database, outside Django (a transaction left open)."""
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+    )
+
+
+RAW_INSERT = """
+INSERT INTO housing_placement (created_at, updated_at, start_date, end_date, exit_reason,
+    exit_notes, bed_id, city_id, created_by_id, person_id)
+VALUES (now(), now(), %s, %s, '', '', %s, %s, %s, %s)
+"""
+
+
+def _waiting_on_a_lock(database: str) -> bool:
+    with _raw_connection() as probe:
+        row = probe.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+            [database],
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def test_two_writers_waiting_for_each_other_end_in_409_never_a_server_error(world):
+    """Two transactions that each wait for the other's placement (PostgreSQL's deadlock):
+    the service's write is the one aborted, it is tried again and answers 409, not 500."""
+    [newcomer] = _persons(world, 1)
+    with scopes_disabled():
+        other_bed = services.save_bed(
+            actor=world.user("coordinator"), facility=world.a.facility, changes={"label": "D1"}
+        )
+    person, bed, actor = world.a.other_person, world.a.spare_bed, world.user("caseworker")
+    start, end = date(2025, 9, 1), date(2025, 9, 30)
+    database = connection.settings_dict["NAME"]
+    other = _raw_connection()
+    outcome: list = []
+    try:
+        # The other writer never gives up first: the service's write is the deadlock's victim.
+        other.execute("SET deadlock_timeout = '30s'")
+        other.execute(RAW_INSERT, [start, end, other_bed.pk, world.a.city.pk, actor.pk, person.pk])
+
+        def place() -> None:
+            try:
+                with scopes_disabled():
+                    services.place_person(
+                        actor=actor, person=person, bed=bed, start_date=start, end_date=end
+                    )
+                outcome.append("placed")
+            except RuleBroken as error:
+                outcome.append((error.status, error.field))
+            except Exception as error:  # noqa: BLE001 - the test reports what escaped
+                outcome.append(repr(error))
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=place)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not _waiting_on_a_lock(database):  # the service waits for the other's person row
+            assert time.monotonic() < deadline, "the service never waited"
+            time.sleep(0.05)
+        # Now the other writer wants the bed the service is inserting into: each waits for
+        # the other until PostgreSQL aborts the service's write (deadlock_timeout, 1 s).
+        other.execute(RAW_INSERT, [start, end, bed.pk, world.a.city.pk, actor.pk, newcomer.pk])
+        other.commit()
+        thread.join(timeout=30)
+    finally:
+        other.close()
+    # Tried again, the write meets both rows of the other writer: the bed or the person.
+    assert outcome in ([(409, "bed")], [(409, "person")]), outcome
+    with scopes_disabled():
+        assert Placement.objects.filter(person=person).count() == 1
+        assert Placement.objects.filter(bed=bed).get().person == newcomer

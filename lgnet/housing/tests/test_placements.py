@@ -390,3 +390,36 @@ def test_occupancy_rate_by_week_and_by_facility(a):
         a.a.city, start=D(2024, 5, 27), end=D(2024, 6, 3), unit="week", facility=other
     )
     assert [(p.bed_nights, p.available_nights) for p in flat] == [(0, 7)]
+
+
+def test_a_bed_comes_back_into_service_sooner_later_or_never_left(a):
+    from lgnet.housing.models import OutOfService
+
+    user = a.user("coordinator")
+    bed = a.a.spare_bed
+    period = services.put_out_of_service(
+        actor=user, bed=bed, start_date=D(2024, 7, 1), reason="infiltrazioni"
+    )
+    with pytest.raises(RuleBroken):  # until further notice: nobody can be placed
+        services.place_person(
+            actor=user, person=a.a.other_person, bed=bed, start_date=D(2025, 1, 1)
+        )
+    services.change_out_of_service_end(actor=user, period=period, end_date=D(2024, 7, 10))
+    period.refresh_from_db()
+    assert period.end_date == D(2024, 7, 10)
+    placed = services.place_person(
+        actor=user, person=a.a.other_person, bed=bed, start_date=D(2024, 7, 10)
+    )
+    # Keeping it out longer would put it out of service under the person placed meanwhile.
+    with pytest.raises(RuleBroken) as busy:
+        services.change_out_of_service_end(actor=user, period=period, end_date=D(2024, 8, 1))
+    assert busy.value.status == 409 and "10/07/2024" in str(busy.value.message)
+    period.refresh_from_db()
+    assert period.end_date == D(2024, 7, 10) and placed.pk
+    # Back in service on (or before) its first day: the period is cancelled.
+    later = services.put_out_of_service(
+        actor=user, bed=a.a.bed, start_date=D(2025, 3, 1), end_date=D(2025, 3, 5)
+    )
+    services.change_out_of_service_end(actor=user, period=later, end_date=D(2025, 3, 1))
+    assert not OutOfService.objects.filter(pk=later.pk).exists()
+    assert list(selectors.free_beds(a.a.city, day=D(2025, 3, 2))) == [a.a.bed]

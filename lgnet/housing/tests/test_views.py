@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from lgnet.housing import services
-from lgnet.housing.models import Facility, Landlord, Placement, RequestStatus
+from lgnet.housing.models import Facility, Landlord, OutOfService, Placement, RequestStatus
 from lgnet.people.services import register_person
 
 T = "/c/taranto/housing"
@@ -239,3 +239,81 @@ def test_landlord_new_and_edit_pages_save_or_show_the_errors(world, login):
     assert edit.status_code == 302 and edit["Location"] == landlord.get_absolute_url()
     landlord.refresh_from_db()
     assert landlord.phone == "099 123"
+
+
+def test_the_coordinator_puts_a_bed_back_in_service_from_the_facility_page(world, login):
+    client = login(world.user("coordinator"))
+    base = f"{T}/facilities/{world.a.facility.pk}/"
+    today = timezone.localdate()
+    client.post(
+        base + "out-of-service/",
+        {"bed": world.a.spare_bed.pk, "start_date": (today - timedelta(days=5)).isoformat()},
+    )
+    with scopes_disabled():
+        period = OutOfService.objects.get(bed=world.a.spare_bed)
+        other_city = OutOfService.objects.create(
+            city=world.b.city, bed=world.b.bed, start_date=today - timedelta(days=1)
+        )
+    page = client.get(base).content.decode()
+    assert page.count('data-testid="back-in-service"') == 1
+    # Another facility's or another city's period is not one of this facility's.
+    foreign = client.post(
+        base + "out-of-service/end/", {"period": other_city.pk, "end_date": today.isoformat()}
+    )
+    assert foreign.status_code == 400
+    before = client.post(
+        base + "out-of-service/end/", {"period": period.pk, "end_date": "not a date"}
+    )
+    assert before.status_code == 400 and 'data-testid="back-in-service-error"' in (
+        before.content.decode()
+    )
+    back = client.post(
+        base + "out-of-service/end/", {"period": period.pk, "end_date": today.isoformat()}
+    )
+    assert back.status_code == 302
+    with scopes_disabled():
+        period.refresh_from_db()
+        assert period.end_date == today
+        other_city.refresh_from_db()
+        assert other_city.end_date is None
+    free = login(world.user("caseworker")).get(f"{T}/free-beds/").content.decode()
+    assert free.count('data-testid="free-bed"') == 2  # 1B again, and 1A (its stay is over)
+    refused = login(world.user("caseworker")).post(
+        base + "out-of-service/end/", {"period": period.pk, "end_date": today.isoformat()}
+    )
+    assert refused.status_code == 403
+
+
+def test_the_waiting_list_says_how_many_free_beds_fit_each_request_tonight(world, login):
+    from lgnet.housing import selectors
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        services.save_bed(
+            actor=world.user("coordinator"), bed=world.a.spare_bed, changes={"is_women_only": True}
+        )
+        woman = register_person(
+            actor=world.user("caseworker"),
+            city=world.a.city,
+            data={
+                "given_names": "Amina",
+                "family_names": "Test",
+                "sex": "F",
+                "birth_date": date(1995, 2, 1),
+            },
+        )
+        services.add_request(
+            actor=world.user("caseworker"),
+            person=woman,
+            data={"urgency": 4, "needs_accessible": True},
+        )
+        waiting = selectors.waiting_list(world.a.city)
+        expected = [selectors.matching_beds(r, day=today).count() for r in waiting]
+    page = login(world.user("caseworker")).get(f"{T}/waiting-list/").content.decode()
+    cells = [
+        cell.split(">", 1)[1].split("</td>")[0]
+        for cell in page.split('data-testid="fitting-beds"')[1:]
+    ]
+    counts = [int(c.split("<span")[0].rsplit(">", 1)[-1]) for c in cells]
+    # Amina first (tonight): no accessible bed; the man waiting: 1A (1B is for women).
+    assert counts == expected == [0, 1]
