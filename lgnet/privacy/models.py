@@ -96,6 +96,7 @@ class RetentionKind(models.TextChoices):
     CLOSED_CASES = "closed_cases", _("persons whose cases are all closed (from the last closing)")
     NO_CASE = "no_case", _("persons never taken in charge (from their last update or contact)")
     CONTACT_NOTES = "contact_notes", _("free text of first contacts (from the contact)")
+    ATTACHMENTS = "attachments", _("files attached to closed cases (from the case's closing)")
 
 
 @tracked()

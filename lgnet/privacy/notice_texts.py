@@ -145,4 +145,9 @@ personali (www.garanteprivacy.it).""",
 ]
 
 # The network's starting periods (months); inactive until a network coordinator turns them on.
-DEFAULT_POLICIES = [("closed_cases", 120), ("no_case", 24), ("contact_notes", 24)]
+DEFAULT_POLICIES = [
+    ("closed_cases", 120),
+    ("no_case", 24),
+    ("contact_notes", 24),
+    ("attachments", 60),  # files go sooner than the record they belong to
+]

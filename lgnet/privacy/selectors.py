@@ -60,3 +60,31 @@ def notices() -> QuerySet[PrivacyNotice]:
 
 def get_notice(language: str) -> PrivacyNotice:
     return get_object_or_404(PrivacyNotice, language=language)
+
+
+def consents_of(city, person) -> QuerySet:
+    """The person's referrals, each with the consent to share it rests on, newest first."""
+    from lgnet.cases.models import Referral
+
+    return (
+        Referral.objects.filter(city=city, person=person)
+        .select_related("organisation", "case")
+        .order_by("-sent_on", "-id")
+    )
+
+
+def list_bulk_exports(
+    city, *, user_id: int | None = None, since: date | None = None, until: date | None = None
+) -> QuerySet:
+    """Exports of lists of personal data (persons, cases... as XLSX, CSV or JSON), newest
+    first: they name no single person, so the audit trail records them, not the access log."""
+    from lgnet.core.models import AuditEvent
+
+    events = AuditEvent.objects.filter(city=city, action="data.exported").select_related("actor")
+    if user_id is not None:
+        events = events.filter(actor_id=user_id)
+    if since is not None:
+        events = events.filter(at__date__gte=since)
+    if until is not None:
+        events = events.filter(at__date__lte=until)
+    return events.order_by("-at", "-id")

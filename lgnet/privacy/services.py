@@ -14,7 +14,7 @@ from django_scopes import scope, scopes_disabled
 from lgnet.core import audit
 from lgnet.core.exceptions import RuleBroken
 from lgnet.core.services import save_changes
-from lgnet.privacy import erasure, sections
+from lgnet.privacy import builtin, erasure, sections
 from lgnet.privacy.models import (
     OPEN_STATUSES,
     PrivacyNotice,
@@ -200,10 +200,14 @@ def save_policy(*, actor: Any, kind: str, months: int, is_active: bool) -> Reten
 def due_for_retention(policy: RetentionPolicy, today: date | None = None):
     """What the policy would anonymise now, across cities (querysets; counts are taken by
     the caller). Restricted files are kept: a restriction often protects a legal claim."""
-    from lgnet.cases.models import Case
+    from lgnet.cases.models import Attachment, Case
     from lgnet.people.models import Contact, Person
 
     cutoff = policy.cutoff(today)
+    if policy.kind == RetentionKind.ATTACHMENTS:
+        return Attachment.objects.filter(
+            case__status="closed", case__closed_on__lt=cutoff, case__person__is_restricted=False
+        )
     persons = Person.objects.filter(
         anonymised_at__isnull=True, merged_into__isnull=True, is_restricted=False
     )
@@ -251,6 +255,13 @@ def run_retention(*, actor: Any = None, today: date | None = None) -> RetentionR
         with scopes_disabled():  # the network-wide job; each person is handled in its city
             for policy in RetentionPolicy.objects.filter(is_active=True).order_by("kind"):
                 due = due_for_retention(policy, today).select_related("city")
+                if policy.kind == RetentionKind.ATTACHMENTS:
+                    for city_id, slug in due.values_list("city_id", "city__slug").distinct():
+                        with transaction.atomic():
+                            deleted = builtin.delete_attachments(due.filter(city_id=city_id))
+                        by_city = counts.setdefault(slug, {})
+                        by_city[policy.kind] = by_city.get(policy.kind, 0) + deleted
+                    continue
                 if policy.kind == RetentionKind.CONTACT_NOTES:
                     for contact in due.iterator():
                         with transaction.atomic():

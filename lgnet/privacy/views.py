@@ -94,22 +94,36 @@ def _notice_languages():
     return [(n.language, n.name) for n in selectors.notices()]
 
 
-@requires("privacy.manage")
-def person_privacy(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
-    person = _person(request, pk)
+def _consents(request: HttpRequest, person) -> list:
+    from lgnet.cases.models import Shared
+
+    consents = list(selectors.consents_of(request.city, person))
+    for referral in consents:
+        referral.shared_labels = [str(Shared(code).label) for code in referral.consent_shares]
+    return consents
+
+
+def _person_page(request: HttpRequest, person, status: int = 200) -> HttpResponse:
     return render(
         request,
         "privacy/person_privacy.html",
         {
             "person": person,
             "requests": selectors.list_requests(request.city, person_id=person.pk),
+            "consents": _consents(request, person),
             "notice_form": NoticeForm(
                 languages=_notice_languages(),
                 initial={"language": person.privacy_notice_language or "it"},
             ),
             "notices": selectors.notices(),
         },
+        status=status,
     )
+
+
+@requires("privacy.manage")
+def person_privacy(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    return _person_page(request, _person(request, pk))
 
 
 @requires("privacy.manage")
@@ -161,17 +175,7 @@ def anonymise(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     person = _person(request, pk)
     if request.POST.get("confirm") != str(person.pk):
         messages.error(request, _("Type the record's number to confirm the erasure."))
-        return render(
-            request,
-            "privacy/person_privacy.html",
-            {
-                "person": person,
-                "requests": selectors.list_requests(request.city, person_id=person.pk),
-                "notice_form": NoticeForm(languages=_notice_languages()),
-                "notices": selectors.notices(),
-            },
-            status=400,
-        )
+        return _person_page(request, person, status=400)
     try:
         count = services.anonymise_person(actor=request.user, person=person, reason="erasure")
         messages.success(request, _("Record anonymised (%(n)d records changed).") % {"n": count})
@@ -222,12 +226,18 @@ def access_log(request: HttpRequest, city_slug: str) -> HttpResponse:
         flagged=bool(filters.get("flagged")),
     )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    exports = selectors.list_bulk_exports(
+        request.city,
+        user_id=parse_id(filters.get("user")),
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "privacy/access_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "exports": exports[:100], "query": query.urlencode()},
         status=400 if request.GET and not form.is_valid() else 200,
     )
 
