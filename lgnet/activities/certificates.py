@@ -32,14 +32,29 @@ def can_certify(enrolment) -> bool:
 
 
 def verification_code(enrolment) -> str:
-    """A code that only this server can make for this enrolment, its outcome and hours."""
+    """The enrolment's number and a code that only this server can make for this enrolment,
+    its outcome and hours: ``123-ABCD-EFGH-IJKL``. The number lets the city find the record
+    when someone asks whether a certificate is genuine (``verify``)."""
     message = (
         f"{enrolment.city_id}:{enrolment.pk}:{enrolment.status}:"
         f"{enrolment.hours_attended}:{enrolment.exit_level}"
     )
     digest = hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).digest()
     code = base64.b32encode(digest).decode()[:12]
-    return "-".join(code[i : i + 4] for i in range(0, 12, 4))
+    return "-".join([str(enrolment.pk), *(code[i : i + 4] for i in range(0, 12, 4))])
+
+
+def enrolment_number(code: str) -> int | None:
+    """The enrolment number a verification code starts with (None: not a code)."""
+    number = "".join(code.split()).split("-", 1)[0]
+    return int(number) if number.isdigit() and len(number) <= 12 else None
+
+
+def matches(enrolment, code: str) -> bool:
+    """Whether ``code`` is the one this enrolment's certificate carries today (a changed
+    outcome, hours or level gives another code)."""
+    typed = "".join(code.upper().split())
+    return hmac.compare_digest(typed.encode(), verification_code(enrolment).encode())
 
 
 def _context(enrolment, *, for_pdf: bool) -> dict:

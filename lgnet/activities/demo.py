@@ -1,7 +1,8 @@
-"""Demo activities: Taranto's Italian courses with the CPIA (A1, A2), IOM's workers'-rights
-course, Teatro Crest's theatre workshop, civic engagement at the Jannelli gardens and in the
-Tamburi schools, awareness events — in LgNet2 (2023) and running today — with months of
-registers, a few dropouts and level gains. The other cities have the same, smaller.
+"""Demo activities: Taranto's Italian courses taught by the CPIA at the re-point (A1, A2),
+IOM's workers'-rights course, Teatro Crest's theatre workshop, civic engagement at the
+Jannelli gardens and in the Tamburi schools, awareness events — in LgNet2 (2023) and running
+today — with months of registers, a few dropouts and level gains. The other cities have the
+same, smaller.
 
 Fast on purpose: rows go in with bulk_create, a handful of queries per activity.
 """
@@ -96,7 +97,7 @@ def _taranto_plans(today: date) -> list[Plan]:
             time(9),
             Decimal(2),
             "cpia",
-            "cpia",
+            "repoint",
             "LGNET2",
             CefrLevel.A1,
             20,
@@ -112,7 +113,7 @@ def _taranto_plans(today: date) -> list[Plan]:
             time(9),
             Decimal(3),
             "cpia",
-            "cpia",
+            "repoint",
             "LGNET2",
             CefrLevel.A2,
             18,
@@ -194,7 +195,7 @@ def _taranto_plans(today: date) -> list[Plan]:
             time(9),
             Decimal(2),
             "cpia",
-            "cpia",
+            "repoint",
             "LGNET3",
             CefrLevel.A2,
             12,

@@ -253,3 +253,11 @@ class EnrolmentRequestForm(forms.Form):
     name = forms.CharField(label=_("Name and surname"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=40,
+        help_text=_("As printed at the foot of the certificate, for example 123-ABCD-EFGH-IJKL."),
+    )

@@ -1,6 +1,7 @@
 """How activities plug into the other apps: the person page, the case timeline, the city's
 home, merges, and the persons a partner organisation reaches through its activities."""
 
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,19 +43,29 @@ def _timeline(case, membership):
         url = reverse(
             "activities:enrolment", kwargs={"city_slug": case.city.slug, "pk": enrolment.pk}
         )
+        detail = enrolment.get_status_display()
+        if not enrolment.ended_on and enrolment.hours_attended:
+            # Still running: the hours so far, and the level the person came in with.
+            detail += " · " + _("%(hours)s hours attended") % {
+                "hours": floatformat(enrolment.hours_attended, "-2")
+            }
+            if enrolment.entry_level:
+                detail += f" · {enrolment.entry_level}"
         entries.append(
             Entry(
                 on=enrolment.enrolled_on,
                 kind="enrolment",
                 title=_("Enrolled in %(title)s") % {"title": enrolment.activity.title},
-                detail=enrolment.get_status_display(),
+                detail=detail,
                 url=url,
             )
         )
         if enrolment.ended_on:
-            detail = _("%(hours)s hours attended") % {"hours": enrolment.hours_attended}
-            if enrolment.exit_level:
-                detail += f" · {enrolment.exit_level}"
+            detail = _("%(hours)s hours attended") % {
+                "hours": floatformat(enrolment.hours_attended, "-2")
+            }
+            if enrolment.entry_level or enrolment.exit_level:
+                detail += f" · {enrolment.entry_level or '?'} → {enrolment.exit_level or '?'}"
             title = (
                 _("Completed %(title)s")
                 if enrolment.status == EnrolmentStatus.COMPLETED

@@ -33,7 +33,9 @@ from lgnet.activities.models import (
     Attendance,
     AttendanceStatus,
     Enrolment,
+    EnrolmentRequest,
     EnrolmentStatus,
+    RequestStatus,
     Session,
 )
 from lgnet.people.selectors import check_not_restricted, sees_restricted
@@ -73,9 +75,18 @@ def list_activities(
         activities = activities.filter(edition__code=edition)
     if current:
         activities = activities.filter(end_date__gte=timezone.localdate())
+    # Partners' requests to enrol someone, still to be answered (a subquery: a second join
+    # beside the enrolments' would multiply the counts).
+    open_requests = (
+        EnrolmentRequest.objects.filter(activity=OuterRef("pk"), status=RequestStatus.OPEN)
+        .values("activity")
+        .annotate(c=Count("id"))
+        .values("c")
+    )
     return activities.annotate(
         enrolled_count=Count("enrolments", filter=Q(enrolments__status__in=PLACE_HOLDING)),
         waiting_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)),
+        open_requests=Coalesce(Subquery(open_requests, output_field=IntegerField()), 0),
     ).order_by("-start_date", "title", "id")
 
 
@@ -122,9 +133,10 @@ def with_figures(enrolments: QuerySet[Enrolment], today: date | None = None) -> 
     """Hours attended, present sessions, sessions held and the attendance rate, computed by
     PostgreSQL in the same query (no query per enrolment).
 
-    Held sessions: not cancelled, on or before today, and on or after the enrolment date
-    unless the person has a mark in them (a late joiner is not absent from the sessions
-    before joining; a mark recorded late still counts). See decision 0008.
+    Held sessions: not cancelled, on or before today, and between the enrolment date and
+    the day the person left (dropped out, not admitted, completed) unless the person has a
+    mark in them (a late joiner is not absent from the sessions before joining, nor someone
+    who left from those after; a mark recorded late still counts). See decision 0010.
     """
     today = today or timezone.localdate()
     present = Attendance.objects.filter(
@@ -140,7 +152,10 @@ def with_figures(enrolments: QuerySet[Enrolment], today: date | None = None) -> 
     held = (
         Session.objects.filter(activity=OuterRef("activity"), is_cancelled=False, date__lte=today)
         .filter(
-            Q(date__gte=OuterRef("enrolled_on"))
+            Q(
+                date__gte=OuterRef("enrolled_on"),
+                date__lte=Coalesce(OuterRef("ended_on"), Value(today)),
+            )
             | Exists(
                 Attendance.objects.filter(
                     session=OuterRef("pk"), enrolment=OuterRef(OuterRef("pk"))

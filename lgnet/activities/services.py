@@ -450,7 +450,7 @@ def change_status(
                 status=409,
             )
         rate = enrolment.attendance_rate
-        if rate is None or Decimal(str(rate)) < activity.min_attendance:
+        if not meets_completion(enrolment, activity):
             raise RuleBroken(
                 _("Attendance %(rate)s %% is below the %(min)s %% this activity asks.")
                 % {
@@ -486,9 +486,69 @@ def change_status(
         raise RuleBroken(_("Choose one of the listed values."), field="status")
     enrolment.save(update_fields=["status", "ended_on", "dropout_reason", "updated_at"])
     audit.record(actor=actor, target=enrolment, action=f"enrolment.{status}")
-    if current in PLACE_HOLDING and status not in PLACE_HOLDING:
+    # Completing happens after the last session: the place it frees is no use to anyone
+    # waiting, so nobody is promoted into a course that is over.
+    if current in PLACE_HOLDING and status not in (*PLACE_HOLDING, EnrolmentStatus.COMPLETED):
         _promote(activity, actor)
     return enrolment
+
+
+def meets_completion(enrolment: Enrolment, activity: Activity) -> bool:
+    """The activity's rule: present in at least ``min_attendance`` of the sessions held.
+    ``enrolment`` carries the figures of ``selectors.with_figures``."""
+    rate = enrolment.attendance_rate
+    return rate is not None and Decimal(str(rate)) >= activity.min_attendance
+
+
+@dataclass(frozen=True)
+class Completion:
+    completed: list[Enrolment]
+    below: list[Enrolment]
+
+
+@transaction.atomic
+def complete_activity(*, actor: Any, activity: Activity, today: date | None = None) -> Completion:
+    """At the end of an activity, complete at once everyone holding a place whose attendance
+    meets the activity's rule; the others are left as they are for the city to decide."""
+    from lgnet.activities.selectors import with_figures
+
+    today = today or timezone.localdate()
+    if activity.is_event:
+        raise RuleBroken(_("An awareness event has no enrolments."), status=409)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk, city=activity.city)
+    if Session.objects.filter(activity=activity, is_cancelled=False, date__gt=today).exists():
+        raise RuleBroken(_("Sessions are still to come: complete after the last one."), status=409)
+    last = (
+        Session.objects.filter(activity=activity, is_cancelled=False, date__lte=today)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if last is None:
+        raise RuleBroken(_("No session has been held yet."), status=409)
+    holding = with_figures(
+        Enrolment.objects.select_for_update(of=("self",)).filter(
+            city=activity.city, activity=activity, status__in=PLACE_HOLDING
+        ),
+        today,
+    ).select_related("person")
+    completed, below = [], []
+    for enrolment in holding:
+        if not meets_completion(enrolment, activity):
+            below.append(enrolment)
+            continue
+        enrolment.status = EnrolmentStatus.COMPLETED
+        enrolment.ended_on = max(last, enrolment.enrolled_on)
+        enrolment.save(update_fields=["status", "ended_on", "updated_at"])
+        audit.record(actor=actor, target=enrolment, action="enrolment.completed")
+        completed.append(enrolment)
+    audit.record(
+        actor=actor,
+        target=activity,
+        action="activity.completed",
+        data={"completed": len(completed), "below": len(below)},
+    )
+    return Completion(completed, below)
 
 
 @transaction.atomic
@@ -663,7 +723,8 @@ def record_head_counts(*, actor: Any, activity: Activity, counts: list[dict]) ->
 def record_language_certificate(
     *, actor: Any, person, level: str, issued_on: date, issuer: str, note: str = ""
 ) -> LanguageCertificate:
-    """A legal certificate of Italian, issued elsewhere, kept as a fact about the person."""
+    """A legal certificate of Italian, issued elsewhere, kept as a fact about the person and
+    written into the open language goals of the person's plan."""
     if person.merged_into_id:
         raise RuleBroken(_("This record was merged into another one."), field="person", status=409)
     _check_choice(level, CefrLevel, "level")
@@ -682,7 +743,41 @@ def record_language_certificate(
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record(actor=actor, target=certificate, action="language_certificate.recorded")
+    certificate.goals_fed = _feed_plan(actor, certificate)
     return certificate
+
+
+def _feed_plan(actor: Any, certificate: LanguageCertificate) -> int:
+    """The certificate feeds the person's plan: each open language goal of the person's open
+    cases gets it written into its outcome and, if it was only planned, is now in progress.
+    Whether the goal is achieved stays the case team's judgement."""
+    from lgnet.cases.models import GOAL_OPEN, Case, Domain, Goal, GoalStatus
+    from lgnet.cases.services import update_goal
+
+    fact = _("Italian certificate %(level)s (%(issuer)s), %(date)s") % {
+        "level": certificate.level,
+        "issuer": certificate.get_issuer_display(),
+        "date": certificate.issued_on.strftime("%d/%m/%Y"),
+    }
+    goals = Goal.objects.filter(
+        city=certificate.city,
+        case__in=Case.objects.filter(city=certificate.city, person=certificate.person).not_closed(),
+        domain=Domain.LANGUAGE,
+        status__in=GOAL_OPEN,
+    ).order_by("id")
+    fed = 0
+    for goal in goals:
+        outcome = goal.outcome.strip()
+        if fact not in outcome:
+            outcome = f"{outcome}; {fact}" if outcome else fact
+        update_goal(
+            actor=actor,
+            goal=goal,
+            status=GoalStatus.IN_PROGRESS,
+            outcome=outcome[-500:] if len(outcome) > 500 else outcome,
+        )
+        fed += 1
+    return fed
 
 
 @transaction.atomic

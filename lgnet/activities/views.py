@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lgnet.accounts.permissions import requires
@@ -27,9 +28,15 @@ from lgnet.activities.forms import (
     MoveSessionForm,
     SessionForm,
     StatusForm,
+    VerifyForm,
     WeeklyForm,
 )
-from lgnet.activities.models import ActivityKind, AttendanceStatus, EnrolmentStatus
+from lgnet.activities.models import (
+    PLACE_HOLDING,
+    ActivityKind,
+    AttendanceStatus,
+    EnrolmentStatus,
+)
 from lgnet.core.exceptions import RuleBroken
 from lgnet.core.forms import parse_id
 from lgnet.network import selectors as network_selectors
@@ -150,12 +157,18 @@ def _detail(request: HttpRequest, activity, status: int = 200, **forms) -> HttpR
     sessions = list(selectors.list_sessions(membership, activity=activity))
     held = [s for s in sessions if not s.is_cancelled and s.date <= today]
     first = next((s for s in sessions if not s.is_cancelled), None)
+    enrolments = list(selectors.list_enrolments(membership, activity=activity))
+    for enrolment in enrolments:
+        enrolment.is_holding = enrolment.status in PLACE_HOLDING
+        enrolment.meets_rule = services.meets_completion(enrolment, activity)
+    to_come = any(not s.is_cancelled and s.date > today for s in sessions)
     context = {
         "activity": activity,
         "sessions": sessions,
         "held_count": len(held),
         "hours_held": sum(s.hours for s in held),
-        "enrolments": selectors.list_enrolments(membership, activity=activity),
+        "enrolments": enrolments,
+        "can_complete": bool(held) and not to_come and any(e.is_holding for e in enrolments),
         "facilitators": activity.facilitators.all(),
         "present_orgs": activity.organisations_present.all(),
         "head_counts": activity.head_counts.all(),
@@ -260,6 +273,38 @@ def session_move(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Give the new date."))
     return redirect(session.activity)
+
+
+@require_POST
+@requires("activities.manage")
+def activity_complete(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    """After the last session: complete at once everyone whose attendance meets the rule."""
+    activity = selectors.get_activity_for(request.membership, pk)
+    try:
+        done = services.complete_activity(actor=request.user, activity=activity)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+        return redirect(activity)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s person completed the activity.",
+            "%(n)s people completed the activity.",
+            len(done.completed),
+        )
+        % {"n": len(done.completed)},
+    )
+    if done.below:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s person is below the minimum attendance: decide their outcome one by one.",
+                "%(n)s people are below the minimum attendance: decide their outcome one by one.",
+                len(done.below),
+            )
+            % {"n": len(done.below)},
+        )
+    return redirect(activity)
 
 
 @require_POST
@@ -455,6 +500,25 @@ def certificate_pdf(request: HttpRequest, city_slug: str, pk: int) -> HttpRespon
     return certificates.pdf_response(request, enrolment)
 
 
+@requires("activities.view")
+def certificate_verify(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """Someone shows a certificate (an employer, a school) and asks whether it is genuine:
+    the city types its verification code and sees the record it belongs to, as it is now.
+    The code travels by POST, never in a URL."""
+    form = VerifyForm(request.POST or None)
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        number = certificates.enrolment_number(code)
+        enrolment = None
+        if number is not None:
+            enrolment = selectors.list_enrolments(request.membership).filter(pk=number).first()
+        context["checked"] = True
+        if enrolment is not None and certificates.matches(enrolment, code):
+            context["enrolment"] = enrolment
+    return render(request, "activities/certificate_verify.html", context)
+
+
 @require_POST
 @requires("activities.manage")
 def language_certificate_add(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
@@ -463,10 +527,20 @@ def language_certificate_add(request: HttpRequest, city_slug: str, pk: int) -> H
     form = LanguageCertificateForm(request.POST)
     if form.is_valid():
         try:
-            services.record_language_certificate(
+            recorded = services.record_language_certificate(
                 actor=request.user, person=person, **form.cleaned_data
             )
             messages.success(request, _("Language certificate recorded."))
+            if recorded.goals_fed:
+                messages.info(
+                    request,
+                    ngettext(
+                        "Noted on %(n)s language goal of the plan.",
+                        "Noted on %(n)s language goals of the plan.",
+                        recorded.goals_fed,
+                    )
+                    % {"n": recorded.goals_fed},
+                )
         except RuleBroken as error:
             messages.error(request, error.message)
     else:

@@ -287,6 +287,15 @@ def test_events_hold_no_person_only_head_counts(world, client, bearer):
     assert sorted(h["count"] for h in response.json()["head_counts"]) == [5, 12]
     with scopes_disabled():
         assert not Enrolment.objects.filter(activity=event).exists()
+    # Nor does a course with people in it become an event.
+    turned = api(
+        client,
+        "patch",
+        f"/api/v1/activities/{world.a.activity.pk}",
+        bearer("caseworker"),
+        {"kind": "event"},
+    )
+    assert turned.status_code == 409
 
 
 def test_merge_moves_enrolments_and_refuses_two_in_one_activity(world):
@@ -319,7 +328,23 @@ def test_case_timeline_shows_enrolments(world):
 
     with scope(city=world.a.city):
         entries = entries_for(world.a.case, world.memberships["caseworker"])
-    assert any(e.kind == "enrolment" and "Italiano A2" in e.title for e in entries)
+    (running,) = [e for e in entries if e.kind == "enrolment" and "Italiano A2" in e.title]
+    assert "2" in running.detail  # the hours attended so far
+    worker = world.user("caseworker")
+    with scope(city=world.a.city):
+        services.record_levels(
+            actor=worker, enrolment=world.a.enrolment, entry_level="A1", exit_level="A2"
+        )
+        services.change_status(
+            actor=worker,
+            enrolment=world.a.enrolment,
+            status="dropped_out",
+            reason="Trasferito",
+            on=date(2024, 3, 10),
+        )
+        entries = entries_for(world.a.case, world.memberships["caseworker"])
+    (left,) = [e for e in entries if e.kind == "enrolment" and e.on == date(2024, 3, 10)]
+    assert "2" in left.detail and "A1 → A2" in left.detail
 
 
 # API --------------------------------------------------------------------------------------
@@ -592,6 +617,7 @@ def test_lists_queries_do_not_grow_with_their_length(
         ("api", "/api/v1/sessions"),
         ("page", reverse("activities:list", args=[slug])),
         ("page", reverse("activities:detail", args=[slug, world.a.activity.pk])),
+        ("api", f"/api/v1/sessions/{world.a.session.pk}/attendance"),
     ]
 
     def counts():
@@ -743,6 +769,8 @@ def test_partner_asks_the_city_to_enrol_someone(client, world, login):
             .exists()
         )
     login(world.user("caseworker"))
+    listed = client.get(reverse("activities:list", args=[slug])).content.decode()
+    assert listed.count('data-testid="open-requests"') == 1  # the city sees it waits
     page = client.get(reverse("activities:detail", args=[slug, pk])).content.decode()
     assert "Fatou Camara" in page
     client.post(
@@ -751,6 +779,8 @@ def test_partner_asks_the_city_to_enrol_someone(client, world, login):
     )
     asked.refresh_from_db()
     assert asked.status == "declined"
+    listed = client.get(reverse("activities:list", args=[slug])).content.decode()
+    assert 'data-testid="open-requests"' not in listed
 
 
 def test_the_art_15_export_lists_enrolments_and_marks(world):
@@ -766,3 +796,167 @@ def test_an_activity_without_dates_is_refused_by_the_service(world):
     with pytest.raises(RuleBroken) as refused:
         course(world.a, world.user("coordinator"), end_date=None)
     assert refused.value.field == "end_date"
+
+
+# Completion, verification, the plan, the city's home --------------------------------------
+
+
+def test_sessions_after_someone_left_are_not_held_for_them(world):
+    a, worker = world.a, world.user("caseworker")
+    membership = world.memberships["caseworker"]
+    with scope(city=a.city):
+        activity = course(a, worker)
+        held = sessions(activity, worker, FEB)
+        enrolment = services.enrol(
+            actor=worker, activity=activity, person=a.person, enrolled_on=date(2024, 2, 1)
+        )
+        mark(held[0], worker, enrolment, "present")
+        mark(held[1], worker, enrolment, "absent")
+        services.change_status(
+            actor=worker,
+            enrolment=enrolment,
+            status="dropped_out",
+            reason="Trovato lavoro",
+            on=date(2024, 2, 8),
+        )
+        row = figures(membership, enrolment)
+        # The sessions of 12 and 14 February came after the person left: not absences.
+        assert (row.present_sessions, row.sessions_held) == (1, 2)
+        assert row.attendance_rate == pytest.approx(0.5)
+
+
+def test_completing_the_activity_completes_those_who_meet_the_rule(client, world, login):
+    a, worker = world.a, world.user("caseworker")
+    with scope(city=a.city):
+        activity = course(a, worker, capacity=2, min_attendance=Decimal("0.75"))
+        held = sessions(activity, worker, FEB)
+        joined = date(2024, 2, 1)
+        good = services.enrol(actor=worker, activity=activity, person=a.person, enrolled_on=joined)
+        poor = services.enrol(
+            actor=worker, activity=activity, person=a.other_person, enrolled_on=joined
+        )
+        waiting = services.enrol(
+            actor=worker, activity=activity, person=new_person(a, worker, "Fatou", "Camara")
+        )
+        assert waiting.status == EnrolmentStatus.WAITING
+        for index, session in enumerate(held):
+            mark(session, worker, good, "present" if index else "excused")  # 3 of 4: 75 %
+            mark(session, worker, poor, "present" if index < 2 else "absent")  # 50 %
+    login(worker)
+    page = client.get(reverse("activities:detail", args=[a.city.slug, activity.pk]))
+    text = page.content.decode()
+    assert 'data-testid="complete-form"' in text
+    assert text.count('data-testid="below-minimum"') == 1
+    response = client.post(reverse("activities:complete", args=[a.city.slug, activity.pk]))
+    assert response.status_code == 302
+    with scope(city=a.city):
+        statuses = {
+            e.pk: (e.status, e.ended_on)
+            for e in Enrolment.objects.filter(activity=activity).order_by("id")
+        }
+    assert statuses[good.pk] == ("completed", date(2024, 2, 14))  # the last session's day
+    assert statuses[poor.pk] == ("attending", None)  # left for the city to decide
+    # The place freed by completing is no use to anyone waiting: nobody is promoted.
+    assert statuses[waiting.pk] == ("waiting", None)
+
+
+def test_an_activity_with_sessions_to_come_is_not_completed(world):
+    a, worker = world.a, world.user("caseworker")
+    with scope(city=a.city):
+        activity = course(a, worker, end_date=date(2099, 1, 31))
+        (first,) = sessions(activity, worker, FEB[:1])
+        services.add_session(actor=worker, activity=activity, date=date(2099, 1, 10), hours=2)
+        enrolment = services.enrol(actor=worker, activity=activity, person=a.person)
+        mark(first, worker, enrolment, "present")
+        with pytest.raises(RuleBroken) as refused:
+            services.complete_activity(actor=worker, activity=activity)
+        assert refused.value.status == 409
+        enrolment.refresh_from_db()
+        assert enrolment.status == EnrolmentStatus.ATTENDING
+
+
+def test_the_city_verifies_a_certificates_code(client, world, login):
+    from lgnet.activities import certificates
+
+    slug, pk = world.a.city.slug, world.a.enrolment.pk
+    with scope(city=world.a.city):
+        code = certificates.verification_code(
+            figures(world.memberships["caseworker"], world.a.enrolment)
+        )
+    assert code.startswith(f"{pk}-")
+    login(world.user("caseworker"))
+    page = client.get(reverse("activities:certificate", args=[slug, pk])).content.decode()
+    assert f'data-testid="certificate-code">{code}<' in page
+    url = reverse("activities:certificate_verify", args=[slug])
+    typed = " - ".join(code.lower().split("-"))  # as read off the page, spaces and all
+    valid = client.post(url, {"code": typed}).content.decode()
+    assert 'data-valid="true"' in valid and "Dialo" in valid
+    forged = code[:-1] + ("A" if code[-1] != "A" else "B")
+    assert 'data-valid="false"' in client.post(url, {"code": forged}).content.decode()
+    # Hours changed after printing: the old code no longer matches.
+    with scope(city=world.a.city):
+        later = services.add_session(
+            actor=world.user("caseworker"),
+            activity=world.a.activity,
+            date=date(2024, 3, 6),
+            hours=2,
+        )
+        mark(later, world.user("caseworker"), world.a.enrolment, "present")
+    assert 'data-valid="false"' in client.post(url, {"code": code}).content.decode()
+    # Another city's code is not found here, even when genuine there.
+    with scope(city=world.b.city):
+        theirs = certificates.verification_code(
+            figures(world.memberships["outsider_caseworker"], world.b.enrolment)
+        )
+    assert 'data-valid="false"' in client.post(url, {"code": theirs}).content.decode()
+    assert client.post(url, {"code": "not a code"}).status_code == 200
+
+
+def test_a_language_certificate_feeds_the_plans_language_goals(world):
+    from lgnet.cases.models import Goal
+    from lgnet.cases.services import add_goal
+
+    a, worker = world.a, world.user("caseworker")
+    with scope(city=a.city):
+        language = add_goal(
+            actor=worker, case=a.case, domain="language", description="Raggiungere il livello A2"
+        )
+        housing = add_goal(actor=worker, case=a.case, domain="housing", description="Una casa")
+        recorded = services.record_language_certificate(
+            actor=worker, person=a.person, level="A2", issued_on=date(2024, 6, 20), issuer="cpia"
+        )
+        assert recorded.goals_fed == 1
+        language, housing = Goal.objects.get(pk=language.pk), Goal.objects.get(pk=housing.pk)
+        assert language.status == "in_progress" and "A2" in language.outcome
+        assert "20/06/2024" in language.outcome
+        assert housing.status == "planned" and housing.outcome == ""
+        # Recording it again (a correction) does not write the same fact twice.
+        services.record_language_certificate(
+            actor=worker, person=a.person, level="A2", issued_on=date(2024, 6, 20), issuer="cpia"
+        )
+        language.refresh_from_db()
+        assert language.outcome.count("20/06/2024") == 1
+
+
+def test_the_city_home_shows_participants_hours_and_gains(client, world, login):
+    with scope(city=world.a.city):
+        services.record_levels(
+            actor=world.user("caseworker"),
+            enrolment=world.a.enrolment,
+            entry_level="A1",
+            exit_level="A2",
+        )
+    from django.utils import translation
+
+    login(world.user("caseworker"))
+    response = client.get(f"/c/{world.a.city.slug}/")
+    shown = {str(label): value for value, label in response.context["figures"]}
+    with translation.override(response["Content-Language"]):
+        labels = [
+            translation.gettext(text)
+            for text in ("activity participants", "hours attended", "gained a CEFR level")
+        ]
+    # One participant, the two hours of the session attended, one level gained.
+    assert [shown[label] for label in labels] == [1, "2", 1]
+    text = response.content.decode()
+    assert all(label in text for label in labels)
