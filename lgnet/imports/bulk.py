@@ -201,6 +201,43 @@ def _prepare(meta, fields: Sequence[models.Field], rows: Iterable[Sequence[Any]]
     return Copy(sql, "".join(lines), dumped)
 
 
+class RowText:
+    """A model's rows as COPY text, but for a few leading columns: the text is made where
+    the values are known (a process reading ahead), the leading values where they are
+    given (the ids, the run's city and user, its dates), and ``copy`` joins the two.
+
+    Only fields whose ``pre_save`` reads the attribute may be left to the text.
+    """
+
+    def __init__(self, model: type[models.Model], leading: Sequence[str]) -> None:
+        meta = model._meta
+        db = connections[DEFAULT_DB_ALIAS]
+        self.leading = [meta.get_field(name) for name in leading]
+        self.rest = [f for f in meta.concrete_fields if f not in self.leading]
+        computed = [f.name for f in self.rest if not _plain(f)]
+        if computed:
+            raise ValueError(f"fields computed at save cannot be written ahead: {computed}")
+        self._convert = [(attrgetter(f.attname), _converter(f, db)) for f in self.rest]
+        quote = db.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in (*self.leading, *self.rest))
+        self.sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"  # the model's names
+
+    def text(self, obj: models.Model) -> str | None:
+        """The object's values but the leading ones, or None when one of them is of a kind
+        only psycopg writes (``prepare_insert`` writes such an object whole)."""
+        texts = [convert(read(obj)) for read, convert in self._convert]
+        return None if None in texts else "\t".join(texts)
+
+    def copy(self, rows: Iterable[tuple[Sequence[Any], str]]) -> Copy:
+        """The COPY of rows given as (leading values, the rest's text); the leading values
+        are text, whole numbers, aware datetimes or None."""
+        lines = [
+            "\t".join([*(copy_text(value) for value in leading), text]) + "\n"
+            for leading, text in rows
+        ]
+        return Copy(self.sql, "".join(lines), [])
+
+
 class Writer:
     """Sends COPYs from a thread of its own, in the order given, on the caller's database
     connection and so in its transaction, while the caller goes on (with Python work:

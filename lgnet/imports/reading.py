@@ -9,6 +9,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import date, datetime
 from typing import IO
 
@@ -68,7 +69,10 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[list]:
     except csv.Error as error:
         raise RuleBroken(_("The file cannot be read as CSV: %(e)s") % {"e": error}) from error
     finally:
-        text.detach()
+        # The file may be closed already: a run whose rows were read by another process
+        # (lgnet.imports.ahead) leaves this reader unfinished until it is collected.
+        with suppress(ValueError):
+            text.detach()
 
 
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[list]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from contextlib import closing
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from lgnet.core import audit
 from lgnet.core.exceptions import RuleBroken
 from lgnet.core.history import recorded_history
+from lgnet.imports import ahead
 from lgnet.imports.bulk import prepare_values
 from lgnet.imports.kinds import KINDS, get_kind
 from lgnet.imports.kinds.base import Context, RowError, RowRefused
@@ -90,6 +93,8 @@ def run(
                 cursor.execute(
                     "SELECT pg_advisory_xact_lock(%s, %s)", [RUN_LOCK_CLASS, data_import.pk]
                 )
+            # Asked before the file is open: an open file's size is measured by seeking it.
+            ahead_of_writes = data_import.file.size >= ahead.AHEAD_FROM_BYTES
             with data_import.file.open("rb") as stream:
                 header, body = read_rows(stream, data_import.filename)
                 mapping, unknown, missing = kind.header_map(header)
@@ -99,23 +104,28 @@ def run(
                     )
                 for name in missing:
                     ctx.errors.append(RowError(1, name, _("This column is missing.")))
-                kind.start(ctx)
-                try:
-                    batch: list[tuple[int, dict, list]] = []
-                    for number, cells in body:
-                        rows += 1
-                        values, errors = kind.parse_row(number, cells, mapping)
-                        batch.append((number, values, errors + ([None] if missing else [])))
-                        if len(batch) >= BATCH:
+                batches = ahead.batches(
+                    kind,
+                    body,
+                    mapping,
+                    missing=bool(missing),
+                    size=BATCH,
+                    ahead=ahead_of_writes,
+                )
+                with closing(batches):  # a reading process ends with it, however the run ends
+                    # The reading process (if any) is forked before the kind starts a thread.
+                    first = next(batches)
+                    kind.start(ctx)
+                    try:
+                        for batch in itertools.chain([first], batches):
+                            rows += len(batch)
                             _write(ctx, kind, batch, counts)
-                            batch = []
-                            if progress:
+                            if progress and len(batch) == BATCH:
                                 progress(rows, 0)
-                    _write(ctx, kind, batch, counts)
-                    kind.finish(ctx)
-                finally:  # a kind writing from a thread is done before the transaction ends
-                    if hasattr(kind, "close"):
-                        kind.close(ctx)
+                        kind.finish(ctx)
+                    finally:  # a kind writing from a thread is done before the transaction ends
+                        if hasattr(kind, "close"):
+                            kind.close(ctx)
             complete = not ctx.errors and not counts["duplicate"]
             if not (apply and complete):
                 raise _Rollback
@@ -138,26 +148,28 @@ def run(
     return data_import
 
 
-def _write(ctx: Context, kind, batch: list[tuple[int, dict, list]], counts: dict) -> None:
+def _write(ctx: Context, kind, batch: list[ahead.Row], counts: dict) -> None:
     """Write a batch of parsed rows (all at once when the kind can, else row by row, each
     through its service), count what each row did, and link the rows to their records.
 
     A row with an error of its own (or a file missing a column: the ``None`` error) is
     not written; the errors are reported in the order of the rows.
     """
-    valid = [(number, values, kind.key(values)) for number, values, errors in batch if not errors]
+    valid = [row for row in batch if not row.errors]
     results: dict[int, Any] = {}
     if hasattr(kind, "write_batch"):
-        results = dict(zip((n for n, _v, _k in valid), kind.write_batch(ctx, valid), strict=True))
+        results = dict(
+            zip((row.number for row in valid), kind.write_batch(ctx, valid), strict=True)
+        )
     else:
-        for number, values, key in valid:
+        for row in valid:
             try:
-                results[number] = kind.write(ctx, number, values, key)
+                results[row.number] = kind.write(ctx, row.number, row.values, row.key)
             except RowRefused as refused:
-                results[number] = refused
-    keys = {number: key for number, _values, key in valid}
+                results[row.number] = refused
+    keys = {row.number: row.key for row in valid}
     links = []
-    for number, _values, errors in batch:
+    for number, _values, errors, *_ready in batch:
         result = results.get(number)
         if errors:
             ctx.errors.extend(e for e in errors if e is not None)

@@ -403,8 +403,24 @@ def may_reach(q: Candidate, r: Candidate, minimum: float) -> bool:
     ceiling: the birth dates, sex, nationalities and codice fiscale (cheap to compare) decide
     it, and the costly name comparison is spared for pairs that cannot reach ``minimum``.
     """
-    cf_q, cf_r = q.codice_fiscale.upper().strip(), r.codice_fiscale.upper().strip()
-    if cf_q and cf_r and cf_q == cf_r:
-        return True
+    cf_q = cf_r = ""
+    if q.codice_fiscale and r.codice_fiscale:
+        cf_q, cf_r = q.codice_fiscale.upper().strip(), r.codice_fiscale.upper().strip()
+        if cf_q and cf_r and cf_q == cf_r:
+            return True
     birth, _reason = _birth(q, r)
+    if _ceiling(birth) < minimum:  # most pairs a block brings: their births disagree
+        return False
     return _weigh(1.0, birth, q, r, cf_q, cf_r, None) >= minimum
+
+
+# Two records agreeing on everything ``_weigh`` rewards (the same sex, a shared nationality,
+# no codice fiscale against them): with identical names they reach the highest score their
+# birth dates allow.
+_AGREEING = Candidate(sex="F", nationalities=["XX"])
+
+
+@lru_cache(maxsize=64)  # a birth score is one of a dozen values
+def _ceiling(birth: float) -> float:
+    """The highest score of any pair whose birth dates score ``birth``."""
+    return _weigh(1.0, birth, _AGREEING, _AGREEING, "", "", None)

@@ -190,6 +190,9 @@ class RowRefused(Exception):
         super().__init__(message)
         self.column, self.message, self.more = column, message, more or []
 
+    def __reduce__(self):  # whole across processes (see lgnet.imports.ahead)
+        return (type(self), (self.column, str(self.message), self.more))
+
     @classmethod
     def from_validation(cls, error: ValidationError) -> RowRefused:
         items = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -22,7 +22,15 @@ from django.utils.translation import gettext_lazy as _l
 
 from lgnet.core.models import AuditEvent
 from lgnet.core.signals import rows_written
-from lgnet.imports.bulk import Copy, Writer, prepare_insert, prepare_values, reserve_ids
+from lgnet.imports.ahead import Row
+from lgnet.imports.bulk import (
+    Copy,
+    RowText,
+    Writer,
+    prepare_insert,
+    prepare_values,
+    reserve_ids,
+)
 from lgnet.imports.kinds.base import (
     CellError,
     Column,
@@ -249,31 +257,44 @@ class PersonsKind(Kind):
         ctx.state["writer"] = Writer()
 
     def write(self, ctx: Context, number: int, values: dict, key: str) -> Outcome:
-        result = self.write_batch(ctx, [(number, values, key)])[0]
+        result = self.write_batch(ctx, [Row(number, values, [], key, self.prepare(values))])[0]
         if isinstance(result, RowRefused):
             raise result
         return result
 
-    def write_batch(self, ctx: Context, items: list[tuple[int, dict, str]]) -> list:
-        """Check and write a batch of parsed rows ``(number, values, key)``: an Outcome or a
-        RowRefused per row, in order. The batch is written before this returns."""
+    def prepare(self, values: dict) -> Prepared | RowRefused:
+        """What a row's values alone tell (Python only; see ``lgnet.imports.ahead``): the
+        person checked by the registry's own rules with its keys derived, or why not."""
+        try:
+            person = _person(values)
+        except RowRefused as refused:
+            return refused
+        query = people_selectors.candidate_of(person)
+        text = _row_text().text(person)
+        return Prepared(
+            text,
+            person if text is None else None,
+            query,
+            _query_keys(query),
+            person.match_keys,
+            person.birth_display,
+            person.privacy_notice_on is not None,
+        )
+
+    def write_batch(self, ctx: Context, items: list[Row]) -> list:
+        """Check and write a batch of parsed and prepared rows: an Outcome or a RowRefused
+        per row, in order. The batch is written before this returns."""
         results: dict[int, Outcome | RowRefused] = {}
-        ctx.state["today"] = timezone.localdate()
-        # The registry's checks first: Python only, while the last batch is still being
-        # written. Their answer counts only for the rows found new below.
-        checked: dict[int, Person | RowRefused] = {}
-        for number, values, _key in items:
-            try:
-                checked[number] = self._person(ctx, values)
-            except RowRefused as refused:
-                checked[number] = refused
+        # The registry's checks were made by ``prepare``; their answer counts only for the
+        # rows found new below.
+        checked = {row.number: row.prepared for row in items}
         ctx.state["writer"].wait()
-        known = self._known_keys(ctx, [key for _number, _values, key in items])
-        externals = {v["external_id"] for _n, v, _k in items if v.get("external_id")}
+        known = self._known_keys(ctx, [row.key for row in items])
+        externals = {row.values["external_id"] for row in items if row.values.get("external_id")}
         registered = self._registered_externals(ctx, externals)
         seen: set[str] = set()
-        fresh: list[tuple[int, str, Person]] = []
-        for number, values, key in items:
+        fresh: list[tuple[int, str, Prepared]] = []
+        for number, values, _errors, key, _ready in items:
             external = values.get("external_id", "")
             if known.get(key) == "seen" or key in seen:
                 results[number] = (
@@ -293,17 +314,11 @@ class PersonsKind(Kind):
             else:
                 fresh.append((number, key, checked[number]))
         self._note_seen(seen)
-        queries = [people_selectors.candidate_of(person) for _n, _k, person in fresh]
-        lookups = [_query_keys(query) for query in queries]
-        in_registry = self._in_registry(ctx, queries)
-        earlier = self._earlier_rows(ctx, lookups)
-        for (number, key, person), query, keys, registry, rows in zip(
-            fresh, queries, lookups, in_registry, earlier, strict=True
-        ):
+        in_registry = self._in_registry(ctx, [ready.query for _n, _k, ready in fresh])
+        earlier = self._earlier_rows(ctx, [ready.keys for _n, _k, ready in fresh])
+        for (number, key, ready), registry, rows in zip(fresh, in_registry, earlier, strict=True):
             try:
-                results[number] = self._decide(
-                    ctx, number, key, person, (query, keys), registry, rows
-                )
+                results[number] = self._decide(ctx, number, key, ready, registry, rows)
             except RowRefused as refused:
                 results[number] = refused
         self._send(ctx)
@@ -311,7 +326,7 @@ class PersonsKind(Kind):
         for number, result in results.items():  # rows of this batch now have their person
             if isinstance(result, Outcome) and result.target and result.target[0] == "row":
                 results[number] = Outcome(result.action, ("person", written[result.target[1]]))
-        return [results[number] for number, _values, _key in items]
+        return [results[row.number] for row in items]
 
     # The lookups below go key by key through an index (a LATERAL subquery with LIMIT 1 is
     # planned once per key): the rows this transaction wrote have no statistics yet, and
@@ -356,62 +371,30 @@ class PersonsKind(Kind):
                     [sorted(keys)],
                 )
 
-    def _person(self, ctx: Context, values: dict) -> Person:
-        """The person a row describes, checked by the registry's own rules, keys derived."""
-        data = dict(values)
-        birth, implied = data.pop("birth_date")
-        precision = data.get("birth_date_precision") or implied or Precision.DAY
-        data.update(birth_date=birth, birth_date_precision=precision)
-        for name in ("nationalities", "languages", "aliases", "vulnerabilities"):
-            data.setdefault(name, [])
-        # Every field's value in order (Django's quicker way in: positional), the given
-        # ones or the field's default, as Person(**given) would set them.
-        person = Person(
-            *[
-                data[name] if given and data.get(name) is not None else default()
-                for name, given, default in _fields()
-            ]
-        )
-        person.city = ctx.city
-        person.registered_by = ctx.actor if ctx.actor else None
-        if person.privacy_notice_on and ctx.actor:
-            person.privacy_notice_by = ctx.actor
-        try:
-            # The external id is checked above, against the registry and the file; the
-            # database enforces the model's constraints again at insert.
-            people_services.validate_person(
-                person, check_constraints=False, today=ctx.state["today"]
-            )
-        except ValidationError as error:
-            raise RowRefused.from_validation(error) from error
-        people_services.derive_keys(person)
-        return person
-
     def _decide(
         self,
         ctx: Context,
         number: int,
         key: str,
-        person: Person,
-        lookup: tuple[matching.Candidate, list[str]],
+        ready: Prepared,
         in_registry: list[dict],
         earlier: list[tuple[int, int, matching.Candidate]],
     ) -> Outcome:
         """Create the person, link the row to the record the operator chose, or hold it as
         a likely duplicate until they choose."""
         state = ctx.state
-        query, keys = lookup
-        in_file = self._in_file(state, query, keys, earlier)
+        query = ready.query
+        in_file = self._in_file(state, query, ready.keys, earlier)
         if in_registry or in_file:
             found = {
                 "row": number,
                 "person": {
-                    "given_names": person.given_names,
-                    "family_names": person.family_names,
-                    "sex": person.sex,
-                    "birth": person.birth_display,
-                    "nationalities": person.nationalities,
-                    "codice_fiscale": person.codice_fiscale,
+                    "given_names": query.given_names,
+                    "family_names": query.family_names,
+                    "sex": query.sex,
+                    "birth": ready.birth,
+                    "nationalities": query.nationalities,
+                    "codice_fiscale": query.codice_fiscale,
                 },
                 "candidates": in_registry,
                 "rows": in_file,
@@ -434,13 +417,13 @@ class PersonsKind(Kind):
                 return Outcome("linked", target)
             if decision != "create" and not ctx.create_duplicates:
                 return Outcome("duplicate")
-        state["batch_rows"][number] = (query, person)
-        for k in person.match_keys:
+        state["batch_rows"][number] = (query, ready)
+        for k in ready.match_keys:
             rows = state["batch_keys"].setdefault(k, [])
             rows.append(number)
             if len(rows) > IN_FILE_WINDOW:
                 del rows[0]
-        state["pending"].append((number, key, person))
+        state["pending"].append((number, key, ready))
         return Outcome("created", ("row", number))
 
     def _in_registry(self, ctx: Context, queries: list[matching.Candidate]) -> list[list[dict]]:
@@ -601,30 +584,40 @@ class PersonsKind(Kind):
         state["written_rows"] = {}
         if not pending:
             return
-        persons = [person for _n, _k, person in pending]
-        for person, pk in zip(persons, reserve_ids(Person, len(persons)), strict=True):
-            person.pk = pk
+        pks = reserve_ids(Person, len(pending))
         actor = ctx.actor.pk if getattr(ctx.actor, "is_authenticated", False) else None
-        now, data = timezone.now(), {"import": ctx.data_import.pk}
+        city, now, data = ctx.city.pk, timezone.now(), {"import": ctx.data_import.pk}
         events = prepare_values(
             AuditEvent,
             ["at", "actor", "city", "action", "target_type", "target_id", "data"],
-            (
-                (now, actor, ctx.city.pk, "person.registered", "people.person", str(p.pk), data)
-                for p in persons
-            ),
+            ((now, actor, city, "person.registered", "people.person", str(pk), data) for pk in pks),
         )
         lines = "".join(
-            f"{hash(k)}\t{number}\t{person.pk}\n"
-            for number, _key, person in pending
-            for k in person.match_keys
+            f"{hash(k)}\t{number}\t{pk}\n"
+            for (number, _key, ready), pk in zip(pending, pks, strict=True)
+            for k in ready.match_keys
         )
         names = Copy(f"COPY {_NAMES} (key, line, person_id) FROM STDIN", lines, [])
-        state["writer"].send(prepare_insert(persons), events, names)
-        for _number, _key, person in pending:
-            _keep(state["candidates"], person.pk, state["batch_rows"][_number][0])
+        # Each person's line was made ahead; the run gives the id, its city, who registered
+        # the person (and gave the privacy notice, when the row says it was given), the dates.
+        texts, whole = [], []
+        for (_number, _key, ready), pk in zip(pending, pks, strict=True):
+            noticed = actor if ready.has_notice else None
+            if ready.text is not None:
+                texts.append(((pk, city, actor, noticed, now, now), ready.text))
+            else:  # a value only psycopg writes: the person as an object
+                person = ready.person
+                person.pk, person.city_id, person.registered_by_id = pk, city, actor
+                person.privacy_notice_by_id = noticed
+                whole.append(person)
+        persons = [_row_text().copy(texts)] + ([prepare_insert(whole)] if whole else [])
+        state["writer"].send(*persons, events, names)
+        for (number, _key, _ready), pk in zip(pending, pks, strict=True):
+            _keep(state["candidates"], pk, state["batch_rows"][number][0])
         state["written"] += len(pending)
-        state["written_rows"] = {number: person.pk for number, _k, person in pending}
+        state["written_rows"] = {
+            number: pk for (number, _key, _ready), pk in zip(pending, pks, strict=True)
+        }
         state["pending"] = []
         state["batch_keys"] = {}
         state["batch_rows"] = {}
@@ -637,6 +630,55 @@ class PersonsKind(Kind):
         if what == "person":
             return value
         return ctx.state.get("written_rows", {}).get(value)
+
+
+class Prepared(NamedTuple):
+    """A row's person as the run needs it, made by ``PersonsKind.prepare``: its COPY text
+    but for the columns the run gives (``_row_text``), how it is looked up, and what the
+    preview shows of it."""
+
+    text: str | None  # None: a value only psycopg writes, and the person is given whole
+    person: Person | None
+    query: matching.Candidate
+    keys: list[str]  # the keys it is looked up by
+    match_keys: list[str]  # the keys it is stored with
+    birth: str  # the birth date as the preview shows it
+    has_notice: bool  # the row gives the date of the privacy notice
+
+
+@cache
+def _row_text() -> RowText:
+    """Persons as COPY text, but for their id, city, who registered them and gave the
+    privacy notice, and their dates."""
+    leading = ("id", "city", "registered_by", "privacy_notice_by", "created_at", "updated_at")
+    return RowText(Person, leading)
+
+
+def _person(values: dict) -> Person:
+    """The person a row describes, checked by the registry's own rules, keys derived (its
+    city and who registered it are the run's to give: ``_send``)."""
+    data = dict(values)
+    birth, implied = data.pop("birth_date")
+    precision = data.get("birth_date_precision") or implied or Precision.DAY
+    data.update(birth_date=birth, birth_date_precision=precision)
+    for name in ("nationalities", "languages", "aliases", "vulnerabilities"):
+        data.setdefault(name, [])
+    # Every field's value in order (Django's quicker way in: positional), the given
+    # ones or the field's default, as Person(**given) would set them.
+    person = Person(
+        *[
+            data[name] if given and data.get(name) is not None else default()
+            for name, given, default in _fields()
+        ]
+    )
+    try:
+        # The external id is checked by the run, against the registry and the file; the
+        # database enforces the model's constraints again at insert.
+        people_services.validate_person(person, check_constraints=False)
+    except ValidationError as error:
+        raise RowRefused.from_validation(error) from error
+    people_services.derive_keys(person)
+    return person
 
 
 def _temporary_buffers() -> None:
