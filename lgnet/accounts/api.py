@@ -7,7 +7,6 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django_otp import match_token
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -108,7 +107,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
                     "errors": [{"field": "otp", "message": _("Required.")}],
                 },
             )
-        if match_token(user, payload.otp) is None:
+        if services.check_authenticator_code(user=user, code=payload.otp).device is None:
             return Status(
                 401,
                 {

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from lgnet.accounts import signals  # noqa: F401 - connects the sign-in receiver
         from lgnet.accounts.demo import seed_logins
         from lgnet.core import demo
 

@@ -35,6 +35,17 @@ class OtpForm(forms.Form):
     )
 
 
+class RecoveryCodeForm(forms.Form):
+    recovery_code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+        help_text=_("One of the codes you saved, such as abcd-efgh. Each code works once."),
+    )
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),

@@ -157,3 +157,29 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (
             self.expires_at is None or self.expires_at > timezone.now()
         )
+
+
+class BrowserSession(models.Model):
+    """A signed-in browser: which user a database session belongs to, so that a user can
+    list and end their own sessions without reading every session row.
+
+    Recorded at sign-in (accounts.signals); it goes with its session (the foreign key
+    cascades on every delete: sign-out, expiry clean-up, ending it from the profile). No IP
+    address is kept; the device is a coarse "browser, system" description.
+    """
+
+    session = models.OneToOneField(
+        "sessions.Session", on_delete=models.CASCADE, related_name="+", verbose_name=_("session")
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="browser_sessions", verbose_name=_("user")
+    )
+    started_at = models.DateTimeField(_("started at"))
+    device = models.CharField(_("device"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.started_at:%Y-%m-%d %H:%M}"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.utils import timezone
+from datetime import timedelta
 
-from lgnet.accounts.models import ApiToken, Membership, User
+from django.conf import settings
+from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
+
+from lgnet.accounts.models import ApiToken, BrowserSession, Membership, User
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -74,3 +78,29 @@ def city_memberships(city) -> QuerySet[Membership]:
 
 def user_exists(username: str) -> bool:
     return User.objects.filter(username=username).exists()
+
+
+def sessions_of(user: User) -> QuerySet[BrowserSession]:
+    """The user's sessions that have not expired, the most recently used first.
+
+    Every request saves the session (SESSION_SAVE_EVERY_REQUEST), moving its expiry to
+    "now + SESSION_COOKIE_AGE": the last activity is read back from it, with no write.
+    """
+    idle = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    return (
+        BrowserSession.objects.filter(user=user, session__expire_date__gt=timezone.now())
+        .annotate(
+            last_seen_at=ExpressionWrapper(
+                F("session__expire_date") - Value(idle), output_field=DateTimeField()
+            )
+        )
+        .order_by("-last_seen_at", "-pk")
+    )
+
+
+def recovery_codes_left(user: User) -> int:
+    from lgnet.accounts.services import RECOVERY_DEVICE
+
+    return StaticToken.objects.filter(
+        device__user=user, device__name=RECOVERY_DEVICE, device__confirmed=True
+    ).count()

@@ -1,8 +1,10 @@
-"""Sign in (password, then the one-time code), profile, tokens, city switcher, city users."""
+"""Sign in (password, then the one-time code or a recovery code), profile, tokens,
+sessions, recovery codes, city switcher, city users."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 
 import segno
 from django.conf import settings
@@ -14,13 +16,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lgnet.accounts import selectors, services
-from lgnet.accounts.forms import LoginForm, MemberForm, OtpForm, TokenForm
-from lgnet.accounts.middleware import SESSION_MEMBERSHIP, second_factor_exempt
+from lgnet.accounts.forms import LoginForm, MemberForm, OtpForm, RecoveryCodeForm, TokenForm
+from lgnet.accounts.middleware import SESSION_AUTH_AT, SESSION_MEMBERSHIP, second_factor_exempt
 from lgnet.accounts.permissions import requires
 from lgnet.core.exceptions import RuleBroken
 from lgnet.core.forms import parse_id
@@ -54,22 +58,49 @@ def _safe_next(request: HttpRequest) -> str:
 
 @second_factor_exempt
 def otp(request: HttpRequest) -> HttpResponse:
-    """The second step: enter the code, or enrol an authenticator the first time."""
+    """The second step: enter the code (or a recovery code), or enrol an authenticator the
+    first time; a new authenticator is followed by the offer of recovery codes."""
     if settings.LGNET_DEMO or request.user.is_verified():
         return redirect(_safe_next(request))
     confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     device = confirmed or TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
-    form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"]):
-            if not device.confirmed:
+    using_recovery = request.method == "POST" and "recovery_code" in request.POST
+    form = OtpForm(request.POST if request.method == "POST" and not using_recovery else None)
+    recovery_form = RecoveryCodeForm(request.POST if using_recovery else None)
+    if using_recovery and recovery_form.is_valid():
+        check = services.use_recovery_code(
+            user=request.user, code=recovery_form.cleaned_data["recovery_code"]
+        )
+        if check.device is not None:
+            otp_login(request, check.device)
+            messages.warning(
+                request,
+                ngettext(
+                    "You signed in with a recovery code: %(left)d code is left.",
+                    "You signed in with a recovery code: %(left)d codes are left.",
+                    check.left,
+                )
+                % {"left": check.left},
+            )
+            return redirect(_safe_next(request))
+        recovery_form.add_error("recovery_code", _refusal(check))
+    elif request.method == "POST" and not using_recovery and form.is_valid():
+        if not device.verify_is_allowed()[0]:
+            form.add_error("otp_token", _refusal(services.CodeCheck(throttled=True)))
+        elif device.verify_token(form.cleaned_data["otp_token"]):
+            enrolled = not device.confirmed
+            if enrolled:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            if enrolled:
+                url = reverse("accounts:recovery_codes")
+                return redirect(f"{url}?{urlencode({'next': _safe_next(request)})}")
             return redirect(_safe_next(request))
-        form.add_error("otp_token", _("The code is not valid. Check your device's clock."))
+        else:
+            form.add_error("otp_token", _("The code is not valid. Check your device's clock."))
     qr_svg = ""
     if not device.confirmed:
         qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code"))
@@ -78,6 +109,9 @@ def otp(request: HttpRequest) -> HttpResponse:
         "accounts/otp.html",
         {
             "form": form,
+            "recovery_form": recovery_form,
+            "offer_recovery": device.confirmed and selectors.recovery_codes_left(request.user) > 0,
+            "recovery_open": using_recovery,
             "enrolling": not device.confirmed,
             "qr_svg": qr_svg,
             "secret": _base32(device) if not device.confirmed else "",
@@ -86,21 +120,58 @@ def otp(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _refusal(check: services.CodeCheck) -> str:
+    if check.throttled:
+        return _("Too many wrong codes: wait a minute, then try again.")
+    return _("This recovery code is not valid or was already used.")
+
+
 def _base32(device: TOTPDevice) -> str:
     from base64 import b32encode
 
     return b32encode(device.bin_key).decode().rstrip("=")
 
 
-password_change = auth_views.PasswordChangeView.as_view(
-    template_name="accounts/password_change.html",
-    success_url=reverse_lazy("accounts:profile"),
-)
+def _record_current_session(request: HttpRequest):
+    started = request.session.get(SESSION_AUTH_AT)
+    return services.record_session(
+        user=request.user,
+        session_key=request.session.session_key,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        started_at=datetime.fromtimestamp(started, tz=UTC) if started else None,
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        """A new password ends every other session of the user (Django already refuses
+        them; deleting them keeps the profile's list true), and this one goes on."""
+        response = super().form_valid(form)  # this session now has a new key
+        user = self.request.user
+        current = _record_current_session(self.request)
+        others = selectors.sessions_of(user).exclude(pk=getattr(current, "pk", None))
+        services.end_sessions(user=user, sessions=others, actor=user)
+        return response
+
+
+password_change = PasswordChangeView.as_view()
 
 
 def profile(request: HttpRequest) -> HttpResponse:
-    """Your memberships, your API tokens (list, create, revoke)."""
+    """Your memberships, your API tokens (list, create, revoke), your signed-in sessions
+    (list, end) and your recovery codes."""
     new_secret = request.session.pop("lgnet_new_token", None)
+    sessions = list(selectors.sessions_of(request.user))
+    current_key = request.session.session_key
+    if current_key and not any(s.session_id == current_key for s in sessions):
+        # A session begun before sessions were recorded: list it from now on.
+        _record_current_session(request)
+        sessions = list(selectors.sessions_of(request.user))
+    for item in sessions:
+        item.is_current = item.session_id == current_key
     return render(
         request,
         "accounts/profile.html",
@@ -108,8 +179,66 @@ def profile(request: HttpRequest) -> HttpResponse:
             "tokens": selectors.tokens_of(request.user),
             "token_form": TokenForm(),
             "new_secret": new_secret,
+            "sessions": sessions,
+            "has_other_sessions": any(not s.is_current for s in sessions),
+            "recovery_codes_left": (
+                None if settings.LGNET_DEMO else selectors.recovery_codes_left(request.user)
+            ),
         },
     )
+
+
+@never_cache
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Recovery codes: how many are left; a new set (POST) replaces the old one and is
+    shown in this answer only (never stored in the session or a page cache)."""
+    if settings.LGNET_DEMO:
+        messages.info(request, _("Demo mode has no second factor, so no recovery codes."))
+        return redirect("accounts:profile")
+    codes = None
+    if request.method == "POST":
+        codes = services.generate_recovery_codes(user=request.user)
+    # Arriving from the enrolment of an authenticator, with the page the user was going to.
+    after_enrolment = bool(request.GET.get("next") or request.POST.get("next"))
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {
+            "codes": [f"{code[:4]}-{code[4:]}" for code in codes or []],
+            "left": selectors.recovery_codes_left(request.user),
+            "after_enrolment": after_enrolment,
+            "next": _safe_next(request) if after_enrolment else reverse("accounts:profile"),
+        },
+    )
+
+
+@require_POST
+def session_end(request: HttpRequest) -> HttpResponse:
+    """End one of your other sessions: that browser is signed out at its next request."""
+    session_id = parse_id(request.POST.get("session"))
+    if session_id is None:
+        messages.error(request, _("Choose one of your sessions."))
+        return redirect("accounts:profile")
+    found = get_object_or_404(selectors.sessions_of(request.user), pk=session_id)
+    if found.session_id == request.session.session_key:
+        messages.error(request, _("To end this session, sign out."))
+        return redirect("accounts:profile")
+    services.end_sessions(user=request.user, sessions=[found], actor=request.user)
+    messages.success(request, _("The session was ended."))
+    return redirect("accounts:profile")
+
+
+@require_POST
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    """End every session of yours but this one."""
+    others = selectors.sessions_of(request.user).exclude(session_id=request.session.session_key)
+    count = services.end_sessions(user=request.user, sessions=others, actor=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)d session was ended.", "%(count)d sessions were ended.", count)
+        % {"count": count},
+    )
+    return redirect("accounts:profile")
 
 
 @require_POST
