@@ -1,4 +1,5 @@
-"""Every import is kept: its file, who, when, the report and the records its rows made."""
+"""Every import is kept: who, when, the counts and the records its rows made; its file and
+the rows of its report only until the retention period (or an erasure) clears them."""
 
 from django.conf import settings
 from django.db import models
@@ -60,6 +61,9 @@ class Import(CityOwned):
     decisions = models.JSONField(_("decisions"), default=dict, blank=True)
     create_duplicates = models.BooleanField(_("create likely duplicates"), default=False)
     failure = models.CharField(_("failure"), max_length=300, blank=True)
+    # When the uploaded file was deleted and the report's rows (names, birth dates) cleared,
+    # by the retention period or the erasure of a person it touched; counts and dates stay.
+    cleared_at = models.DateTimeField(_("file and report deleted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -76,6 +80,14 @@ class Import(CityOwned):
     @property
     def is_running(self) -> bool:
         return self.status in (ImportStatus.CHECKING, ImportStatus.APPLYING)
+
+    @property
+    def is_cleared(self) -> bool:
+        return self.cleared_at is not None
+
+    @property
+    def error_count(self) -> int:
+        return int(self.report.get("error_count", len(self.errors)))
 
     @property
     def errors(self) -> list:

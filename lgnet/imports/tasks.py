@@ -60,6 +60,8 @@ def execute(import_id: int, *, apply: bool, user_id: int | None) -> str:
     # The worker serves every city: the import row names its own, and the run filters by it.
     with scopes_disabled():
         data_import = Import.objects.select_related("city").get(pk=import_id)
+        if data_import.is_cleared:  # its file went (retention or erasure) while it waited
+            return data_import.status
         actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
         progress = _progress_writer(import_id)
         try:

@@ -97,6 +97,10 @@ class RetentionKind(models.TextChoices):
     NO_CASE = "no_case", _("persons never taken in charge (from their last update or contact)")
     CONTACT_NOTES = "contact_notes", _("free text of first contacts (from the contact)")
     ATTACHMENTS = "attachments", _("files attached to closed cases (from the case's closing)")
+    IMPORT_FILES = (
+        "import_files",
+        _("uploaded import files and their row reports (from the import's last change)"),
+    )
 
 
 @tracked()

@@ -14,7 +14,7 @@ from django_scopes import scope, scopes_disabled
 from lgnet.core import audit
 from lgnet.core.exceptions import RuleBroken
 from lgnet.core.services import save_changes
-from lgnet.privacy import builtin, erasure, sections
+from lgnet.privacy import builtin, erasure, retention, sections
 from lgnet.privacy.models import (
     OPEN_STATUSES,
     PrivacyNotice,
@@ -113,9 +113,13 @@ def anonymise_person(*, actor: Any, person: Any, reason: str) -> int:
         raise RuleBroken(_("This record was merged: anonymise the surviving one."), status=409)
     locked = Person.objects.select_for_update().get(pk=person.pk, city_id=person.city_id)
     changed = 0
+    by_anonymiser: dict[str, int] = {}
     with scope(city=locked.city_id):
         for anonymiser in erasure.anonymisers():
-            changed += anonymiser(locked)
+            done = anonymiser(locked)
+            changed += done
+            if done:
+                by_anonymiser[anonymiser.__name__] = done
     now = timezone.now()
     Person.objects.filter(pk=person.pk).update(anonymised_at=now, is_restricted=False)
     person.refresh_from_db()
@@ -123,7 +127,7 @@ def anonymise_person(*, actor: Any, person: Any, reason: str) -> int:
         actor=actor,
         action="privacy.anonymised",
         target=person,
-        data={"reason": reason, "records": changed},
+        data={"reason": reason, "records": changed, "by": by_anonymiser},
     )
     return changed
 
@@ -197,13 +201,21 @@ def save_policy(*, actor: Any, kind: str, months: int, is_active: bool) -> Reten
     return policy
 
 
+# Kinds whose records live in a later app, which registers a keeper (privacy.retention).
+KEPT_ELSEWHERE = {RetentionKind.IMPORT_FILES}
+
+
 def due_for_retention(policy: RetentionPolicy, today: date | None = None):
     """What the policy would anonymise now, across cities (querysets; counts are taken by
-    the caller). Restricted files are kept: a restriction often protects a legal claim."""
+    the caller; None when the app keeping that kind is not installed). Restricted files are
+    kept: a restriction often protects a legal claim."""
     from lgnet.cases.models import Attachment, Case
     from lgnet.people.models import Contact, Person
 
     cutoff = policy.cutoff(today)
+    if policy.kind in KEPT_ELSEWHERE:
+        found = retention.keeper(policy.kind)
+        return found.due(cutoff) if found else None
     if policy.kind == RetentionKind.ATTACHMENTS:
         return Attachment.objects.filter(
             case__status="closed", case__closed_on__lt=cutoff, case__person__is_restricted=False
@@ -236,12 +248,10 @@ def retention_preview(today: date | None = None) -> list[dict]:
     result = []
     with scopes_disabled():  # a network-wide job: counts per city, never a person
         for policy in RetentionPolicy.objects.filter(is_active=True):
-            rows = (
-                due_for_retention(policy, today)
-                .order_by()
-                .values("city__slug")
-                .annotate(n=Count("pk", distinct=True))
-            )
+            due = due_for_retention(policy, today)
+            if due is None:
+                continue
+            rows = due.order_by().values("city__slug").annotate(n=Count("pk", distinct=True))
             counts = {row["city__slug"]: row["n"] for row in rows}
             result.append({"policy": policy, "cities": counts, "total": sum(counts.values())})
     return result
@@ -254,7 +264,19 @@ def run_retention(*, actor: Any = None, today: date | None = None) -> RetentionR
     try:
         with scopes_disabled():  # the network-wide job; each person is handled in its city
             for policy in RetentionPolicy.objects.filter(is_active=True).order_by("kind"):
-                due = due_for_retention(policy, today).select_related("city")
+                due = due_for_retention(policy, today)
+                if due is None:
+                    continue
+                due = due.select_related("city")
+                found = retention.keeper(policy.kind)
+                if found is not None:
+                    cities = due.order_by().values_list("city_id", "city__slug").distinct()
+                    for city_id, slug in list(cities):
+                        with transaction.atomic():
+                            cleared = found.clear(due.filter(city_id=city_id))
+                        by_city = counts.setdefault(slug, {})
+                        by_city[policy.kind] = by_city.get(policy.kind, 0) + cleared
+                    continue
                 if policy.kind == RetentionKind.ATTACHMENTS:
                     for city_id, slug in due.values_list("city_id", "city__slug").distinct():
                         with transaction.atomic():
