@@ -15,7 +15,8 @@ dates as 31/03/1990 or a year only, nationalities and languages as lists), then:
    (same table, same indexes and history triggers, in one transaction with the same history
    context as the importer's), the physical floor;
 3. prints rows per second of both and the ratio importer / COPY (DESIGN §7), the CPU
-   seconds each spent (the importer's process and its database backend; COPY's backend),
+   seconds each spent (the importer's process, the process that reads and checks the rows
+   ahead of the writes, and the database backend; COPY's backend),
    whose ratio does not depend on what else the machine runs, and the importer's peak
    memory for a quarter of the file and for the whole (flat = streaming).
 
@@ -229,6 +230,8 @@ def _child(path: str, slug: str, registry: int) -> None:
         data_import = services.run(data_import, actor=user, apply=True)
     elapsed = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # The process that read and checked the rows ahead (lgnet.imports.ahead), once ended.
+    reader = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
         json.dumps(
             {
@@ -238,6 +241,8 @@ def _child(path: str, slug: str, registry: int) -> None:
                 "duplicates_found": len(data_import.duplicates),
                 "seconds": elapsed,
                 "cpu_seconds": time.process_time() - cpu,
+                "reader_cpu_seconds": reader.ru_utime + reader.ru_stime,
+                "reader_peak_mb": reader.ru_maxrss / 1024,
                 "db_cpu_seconds": backend() - db_cpu,
                 "peak_mb": peak_kb / 1024,
             }
@@ -365,7 +370,7 @@ def main() -> None:
             big = _import(whole, f"bench{run}", args.registry)
             print("whole:", big, flush=True)
             copy_seconds, copy_cpu = _copy(whole, f"benchcopy{run}")
-        importer_cpu = big["cpu_seconds"] + big["db_cpu_seconds"]
+        importer_cpu = big["cpu_seconds"] + big["reader_cpu_seconds"] + big["db_cpu_seconds"]
         results.update(
             registry=args.registry,
             importer_seconds=round(big["seconds"], 2),
@@ -374,6 +379,7 @@ def main() -> None:
             copy_rows_per_s=round(args.rows / copy_seconds),
             ratio_to_copy=round(copy_seconds / big["seconds"], 3),
             importer_cpu_seconds=round(big["cpu_seconds"], 2),
+            reader_cpu_seconds=round(big["reader_cpu_seconds"], 2),
             importer_db_cpu_seconds=round(big["db_cpu_seconds"], 2),
             copy_db_cpu_seconds=round(copy_cpu, 2),
             cpu_ratio_to_copy=round(copy_cpu / importer_cpu, 3),
@@ -382,6 +388,8 @@ def main() -> None:
             duplicates_found=big["duplicates_found"],
             peak_mb_quarter=round(small["peak_mb"], 1),
             peak_mb_whole=round(big["peak_mb"], 1),
+            reader_peak_mb_quarter=round(small["reader_peak_mb"], 1),
+            reader_peak_mb_whole=round(big["reader_peak_mb"], 1),
             load_average=[round(x, 1) for x in os.getloadavg()],
         )
         print(json.dumps(results, indent=2))

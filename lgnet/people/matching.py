@@ -160,6 +160,14 @@ def query_keys(*names: str, birth_year: int | None) -> tuple[list[str], list[str
     return [k for k in keys if "|" in k], [k for k in keys if "|" not in k]
 
 
+def own_year_keys(match_keys: list[str], birth_year: int | None) -> tuple[list[str], list[str]]:
+    """``query_keys`` read off a person's stored keys (``keys_for`` with the default
+    spread): those of its own birth year, without deriving them again."""
+    tag = f"@{birth_year if birth_year is not None else '?'}"
+    own = [k for k in match_keys if k.endswith(tag)]
+    return [k for k in own if "|" in k], [k for k in own if "|" not in k]
+
+
 def normalised_name(given: str, family: str) -> str:
     """The name as one folded string, for trigram similarity in PostgreSQL."""
     return " ".join(tokens(given) + tokens(family))

@@ -10,7 +10,9 @@ tables of the run's transaction), so memory stays flat however long the file is.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -275,7 +277,7 @@ class PersonsKind(Kind):
             text,
             person if text is None else None,
             query,
-            _query_keys(query),
+            _query_keys(person),
             person.match_keys,
             person.birth_display,
             person.privacy_notice_on is not None,
@@ -674,7 +676,7 @@ def _person(values: dict) -> Person:
     try:
         # The external id is checked by the run, against the registry and the file; the
         # database enforces the model's constraints again at insert.
-        people_services.validate_person(person, check_constraints=False)
+        people_services.validate_person(person, check_constraints=False, today=_today())
     except ValidationError as error:
         raise RowRefused.from_validation(error) from error
     people_services.derive_keys(person)
@@ -736,14 +738,21 @@ def _array(values: list[int]) -> str:
     return "{" + ",".join(map(str, values)) + "}"
 
 
-def _query_keys(query: matching.Candidate) -> list[str]:
-    """The name keys a row is looked up by (those of its own birth year)."""
-    pairs, singles = matching.query_keys(
-        " ".join([query.given_names, *query.aliases]),
-        query.family_names,
-        birth_year=query.birth_date.year if query.birth_date else None,
-    )
+def _query_keys(person: Person) -> list[str]:
+    """The name keys a row is looked up by: those of its own birth year."""
+    pairs, singles = matching.own_year_keys(person.match_keys, person.birth_year)
     return pairs + singles
+
+
+_TODAY: list = [float("-inf"), None]  # when it was last asked, and the date
+
+
+def _today() -> date:
+    """The local date, asked at most once a second (a birth date may not pass it)."""
+    now = time.monotonic()
+    if now - _TODAY[0] > 1:
+        _TODAY[:] = [now, timezone.localdate()]
+    return _TODAY[1]
 
 
 def _candidate(

@@ -166,3 +166,20 @@ def test_reaches_says_exactly_whether_the_score_reaches_the_minimum():
         value = score(q, r).score
         for minimum in (0.3, POSSIBLE, LIKELY, 0.95):
             assert reaches(q, r, minimum) == (value >= minimum), (q, r, minimum)
+
+
+def test_own_year_keys_are_the_query_keys_read_off_the_stored_keys():
+    from lgnet.people.matching import keys_for, own_year_keys, query_keys
+
+    names = [
+        ("Mohamed Lamine", "El Amrani", ["Md Amrani"]),
+        ("Fatoumata Binta", "Bah", []),
+        ("Oleksandr", "Shevchenko", ["Alexandre Chevtchenko", "Sasha"]),
+        ("A B C D E", "F G H I J", []),  # more words than the keys keep
+        ("Awa", "", []),
+    ]
+    for given, family, aliases in names:
+        for year in (1990, None):
+            stored = keys_for(given, family, *aliases, birth_year=year)
+            expected = query_keys(" ".join([given, *aliases]), family, birth_year=year)
+            assert own_year_keys(stored, year) == expected, (given, year)
