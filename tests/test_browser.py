@@ -100,5 +100,12 @@ def test_second_factor_enrolment_outside_demo(demo, settings, live_server, page)
     page.fill("input[name=otp_token]", f"{totp(key):06d}")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+    # A new authenticator is followed by the offer of recovery codes, shown once.
+    assert path_of(page, live_server) == "/accounts/recovery-codes/"
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator("[data-testid=recovery-codes] li").count() == 10
+    with page.expect_navigation():
+        page.click("main a.btn-primary")
     assert path_of(page, live_server) == "/c/taranto/"
     assert "Taranto" in page.locator("[data-testid=page-title]").inner_text()
