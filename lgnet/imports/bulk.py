@@ -19,15 +19,18 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 # confirm. Any other value goes through the field's get_db_prep_save first (and, when that
 # gives something else than these kinds, the row through psycopg).
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_SPECIAL = frozenset("\\\t\n\r")
 _INTEGERS = ("AutoField", "BigAutoField", "BigIntegerField", "ForeignKey", "IntegerField")
 _INTEGERS += ("PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField")
 _TEXTS = ("CharField", "TextField")
 
 
 def _text(value: str) -> str:
-    value = str.__str__(value)  # a choice's member as its text, as psycopg sends it
-    return value.translate(_ESCAPES) if _SPECIAL.intersection(value) else value
+    if type(value) is not str:
+        value = str.__str__(value)  # a choice's member as its text, as psycopg sends it
+    # Four searches in C: quicker than any one pass over the characters in Python.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
 
 
 def _element(value: str) -> str:
