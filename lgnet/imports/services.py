@@ -22,6 +22,7 @@ from lgnet.imports.kinds import KINDS, get_kind
 from lgnet.imports.kinds.base import Context, RowError, RowRefused
 from lgnet.imports.models import Import, ImportedRecord, ImportStatus
 from lgnet.imports.reading import read_rows
+from lgnet.imports.retention import cleared_report
 
 MAX_BYTES = 50 * 1024 * 1024
 BATCH = 500  # rows read before they are written, and the progress reported
@@ -73,6 +74,8 @@ def run(
     row was written, so a file is imported whole or not at all, and a process killed on
     the way leaves nothing (PostgreSQL drops an uncommitted transaction).
     """
+    if data_import.is_cleared:  # its file and report were deleted (retention, erasure)
+        return data_import
     kind = get_kind(data_import.kind)
     ctx = Context(
         city=data_import.city,
@@ -185,6 +188,8 @@ def _write(ctx: Context, kind, batch: list[ahead.Row], counts: dict) -> None:
 
 
 def _store(data_import: Import, rows: int, counts: dict, ctx: Context, warnings: list) -> None:
+    """Keep the run's counts and report. An import cleared while it ran (an erasure does not
+    wait for a run to end) keeps its counts and status, and a report without personal data."""
     data_import.rows = data_import.done = rows
     data_import.counts = counts
     data_import.report = {
@@ -193,7 +198,19 @@ def _store(data_import: Import, rows: int, counts: dict, ctx: Context, warnings:
         "duplicates": ctx.duplicates[:2000],
         "warnings": [str(w) for w in warnings],
     }
-    data_import.save()
+    with transaction.atomic():
+        found = Import.objects.select_for_update().filter(pk=data_import.pk)
+        cleared_at = found.values_list("cleared_at", flat=True).first()
+        if cleared_at is None:
+            data_import.save()
+            return
+        data_import.report = cleared_report(data_import.report)
+        data_import.save(update_fields=[*_RUN_FIELDS, "updated_at"])
+        data_import.refresh_from_db(fields=["file", "filename", "cleared_at", "decisions"])
+
+
+# What a run sets on its import (the rest is the clearing's, when it came first).
+_RUN_FIELDS = ("rows", "done", "counts", "report", "status", "applied_by", "applied_at")
 
 
 def _link_rows(ctx: Context, kind, outcomes: list) -> None:
