@@ -22,8 +22,8 @@ from typing import Any, NamedTuple
 
 from lgnet.core.exceptions import RuleBroken
 
-# Files from this size on are read ahead by a second process (smaller ones: a fork costs
-# more than it saves).
+# Files larger than this are read ahead by a second process (smaller ones: a fork costs
+# more than it saves; the pages send such files to the task worker, see imports.tasks).
 AHEAD_FROM_BYTES = 256 * 1024
 # Batches read ahead at most, waiting for the run (memory stays flat).
 AHEAD_BATCHES = 2

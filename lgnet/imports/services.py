@@ -97,7 +97,7 @@ def run(
                     "SELECT pg_advisory_xact_lock(%s, %s)", [RUN_LOCK_CLASS, data_import.pk]
                 )
             # Asked before the file is open: an open file's size is measured by seeking it.
-            ahead_of_writes = data_import.file.size >= ahead.AHEAD_FROM_BYTES
+            ahead_of_writes = data_import.file.size > ahead.AHEAD_FROM_BYTES
             with data_import.file.open("rb") as stream:
                 header, body = read_rows(stream, data_import.filename)
                 mapping, unknown, missing = kind.header_map(header)

@@ -102,10 +102,14 @@ def test_rows_read_ahead_are_the_rows_read_here_in_the_same_order():
 
 def test_the_report_is_the_same_whoever_reads_the_file(world, monkeypatch):
     text = _file(1200)
-    monkeypatch.setattr(ahead, "AHEAD_FROM_BYTES", len(text.encode()) + 1)
+    monkeypatch.setattr(ahead, "AHEAD_FROM_BYTES", len(text.encode()))
     here = _check(world, _upload(world, text, "qui.csv"))
+    forks = []
+    fork = ahead._forked
+    monkeypatch.setattr(ahead, "_forked", lambda *a: forks.append(1) or fork(*a))
     monkeypatch.setattr(ahead, "AHEAD_FROM_BYTES", 0)
     forked = _check(world, _upload(world, text, "avanti.csv"))
+    assert forks == [1]  # read by the second process, this time
     assert here.rows == forked.rows == 1202
     assert here.counts == forked.counts
     assert here.counts["invalid"] == 4 and here.counts["duplicate"] >= 1
