@@ -437,7 +437,9 @@ def referral_incoming(request: HttpRequest, payload: IncomingReferralIn):
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, tags=["referrals"])
 def referral_detail(request: HttpRequest, referral_id: int):
     _referral_reader(request)
-    return referral_out(request, selectors.get_referral_for(request.membership, referral_id))
+    referral = selectors.get_referral_for(request.membership, referral_id)
+    services.log_referral_read(request.membership, referral, channel="api")
+    return referral_out(request, referral)
 
 
 @router.patch("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, tags=["referrals"])

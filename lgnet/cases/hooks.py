@@ -138,7 +138,9 @@ def connect() -> None:
     from lgnet.cases import selectors as case_selectors
     from lgnet.cases import timeline
 
-    selectors.register_partner_reach(case_selectors.partner_reach)
+    selectors.register_partner_reach(
+        case_selectors.partner_reach, shares=case_selectors.partner_shares
+    )
     panels.register_partner(
         panels.Panel(
             title=str(_("Referrals to your organisation")),

@@ -76,6 +76,7 @@ def referral_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpRespon
     _reader(request)
     referral = selectors.get_referral_for(request.membership, pk)
     partner = _is_partner(request)
+    services.log_referral_read(request.membership, referral)
     context = {
         "referral": referral,
         "partner": partner,

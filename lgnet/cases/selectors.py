@@ -18,6 +18,7 @@ from lgnet.cases.models import (
     Referral,
     Service,
     ServiceType,
+    Shared,
     Task,
 )
 
@@ -109,16 +110,57 @@ def assessments_of(case: Case) -> list[Assessment]:
     )
 
 
-def assessment_grid(assessments: list[Assessment], last: int = 4) -> dict:
-    """Domains × the last assessments (oldest first), with the change since the first shown."""
+# Domains whose levels are special-category data (DESIGN §3: health), shown only to the case
+# team and the city coordinator.
+SENSITIVE_DOMAINS = (Domain.HEALTH,)
+
+
+def assessment_grid(
+    assessments: list[Assessment], last: int = 4, *, withheld: tuple[str, ...] = ()
+) -> dict:
+    """Domains × the last assessments (oldest first), with the change since the first shown.
+    A ``withheld`` domain keeps its row, without levels (``withheld`` set)."""
     shown = list(reversed(assessments[:last]))
     rows = []
     for value, label in Domain.choices:
-        levels = [next((s.level for s in a.scores.all() if s.domain == value), None) for a in shown]
-        known = [v for v in levels if v is not None]
-        change = known[-1] - known[0] if len(known) > 1 else None
-        rows.append({"code": value, "domain": label, "levels": levels, "change": change})
+        if value in withheld:
+            levels, change = [None] * len(shown), None
+        else:
+            levels = [
+                next((s.level for s in a.scores.all() if s.domain == value), None) for a in shown
+            ]
+            known = [v for v in levels if v is not None]
+            change = known[-1] - known[0] if len(known) > 1 else None
+        rows.append(
+            {
+                "code": value,
+                "domain": label,
+                "levels": levels,
+                "change": change,
+                "withheld": value in withheld,
+            }
+        )
     return {"dates": [a.assessed_on for a in shown], "rows": rows}
+
+
+def shows_health(grid: dict) -> bool:
+    """The grid shows a level of a sensitive domain (a read to log)."""
+    return any(
+        level is not None
+        for row in grid["rows"]
+        if row["code"] in SENSITIVE_DOMAINS
+        for level in row["levels"]
+    )
+
+
+# The probation office (UEPE) is a public office; the organisation kinds hold no narrower
+# one, so a referral to or from any public office counts as justice-related: its reads are
+# logged (more than needed rather than fewer).
+JUSTICE_KINDS = ("public_office",)
+
+
+def is_justice(referral: Referral) -> bool:
+    return referral.organisation.kind in JUSTICE_KINDS
 
 
 def goals_of(case: Case) -> QuerySet[Goal]:
@@ -184,6 +226,32 @@ def partner_reach(organisation) -> QuerySet:
         .filter(person__isnull=False)
         .values("person_id")
     )
+
+
+# A referral's consent, in the registry's words (people.selectors.PARTNER_FIELDS).
+CONSENT_FIELDS = {
+    Shared.CONTACT: {"phone"},
+    Shared.BIRTH_YEAR: {"sex", "birth_year"},
+    Shared.LANGUAGES: {"languages"},
+}
+
+
+def partner_shares(organisation, person_ids: list[int] | None) -> dict[int, set[str]]:
+    """What the organisation's open referrals let it read of each person: the union of
+    their consents (one query)."""
+    referrals = (
+        Referral.objects.filter(city_id=organisation.city_id, organisation=organisation)
+        .open()
+        .filter(person__isnull=False)
+    )
+    if person_ids is not None:
+        referrals = referrals.filter(person_id__in=person_ids)
+    found: dict[int, set[str]] = {}
+    for person_id, shares in referrals.values_list("person_id", "consent_shares"):
+        fields = found.setdefault(person_id, set())
+        for share in shares:
+            fields |= CONSENT_FIELDS.get(share, set())
+    return found
 
 
 def list_tasks(

@@ -486,24 +486,48 @@ def edit_note(*, actor: Any, note: Note, body: str) -> Note:
 
 def log_confidential_reads(membership, case: Case, notes) -> None:
     """Every confidential note shown is one line in the person's access log."""
-    from lgnet.core.models import AccessLog
-    from lgnet.people.selectors import _sensitive_grants
+    from lgnet.people.selectors import log_reads
 
-    shown = [n for n in notes if n.confidential]
-    if not shown:
+    log_reads(
+        membership, case.person, [f"confidential_note:{n.pk}" for n in notes if n.confidential]
+    )
+
+
+def log_case_page_reads(
+    membership, case: Case, *, notes, health: bool, attachments: list, referrals
+) -> None:
+    """What the case page shows of the person's sensitive sections, in one insert: the
+    confidential notes, the health levels, the names of the files and the justice (UEPE)
+    referrals; flagged when the reader is not on the case team."""
+    from lgnet.cases.selectors import is_justice
+    from lgnet.people.selectors import log_reads
+
+    whats = [f"confidential_note:{n.pk}" for n in notes if n.confidential]
+    if health:
+        whats.append("health")
+    if attachments:
+        whats.append("attachments")
+    whats += [f"justice_referral:{r.pk}" for r in referrals if is_justice(r)]
+    log_reads(membership, case.person, whats)
+
+
+def log_referral_read(membership, referral: Referral, *, channel: str = "web") -> None:
+    """A justice (UEPE) referral read with its person is a sensitive read. The partner it is
+    addressed to reads it by the person's consent: logged, not flagged."""
+    from lgnet.cases.selectors import is_justice
+    from lgnet.people.selectors import log_reads
+
+    if referral.person_id is None or not is_justice(referral):
         return
-    outside = not any(grant(membership, case.person) for grant in _sensitive_grants)
-    AccessLog.objects.bulk_create(
-        AccessLog(
-            user=membership.user,
-            membership_id=membership.pk,
-            city_id=case.city_id,
-            person_id=case.person_id,
-            what=f"confidential_note:{n.pk}",
-            channel="web",
-            outside_team=outside,
-        )
-        for n in shown
+    partner = membership.organisation_id is not None
+    if partner and not referral.is_open:
+        return  # the partner no longer sees the person
+    log_reads(
+        membership,
+        referral.person,
+        [f"justice_referral:{referral.pk}"],
+        channel=channel,
+        outside_team=False if partner else None,
     )
 
 

@@ -134,9 +134,22 @@ def _case_page(request: HttpRequest, case, status: int = 200, **forms) -> HttpRe
     city = request.city
     confidential_ok = services.can_read_confidential(membership, case)
     notes = list(selectors.notes_of(case))
-    services.log_confidential_reads(membership, case, notes if confidential_ok else [])
     assessments = selectors.assessments_of(case)
     sensitive_ok = people_selectors.can_see_sensitive(membership, case.person)
+    # Health levels only for the case team and the city coordinator (DESIGN §3).
+    grid = selectors.assessment_grid(
+        assessments, withheld=() if sensitive_ok else selectors.SENSITIVE_DOMAINS
+    )
+    attachments = list(selectors.attachments_of(case)) if sensitive_ok else None
+    referrals = list(selectors.list_referrals(city, case=case))
+    services.log_case_page_reads(
+        membership,
+        case,
+        notes=notes if confidential_ok else [],
+        health=selectors.shows_health(grid),
+        attachments=attachments or [],
+        referrals=referrals,
+    )
     defaults = {
         "service_form": lambda: ServiceForm(
             service_types=services.service_types_for(city),
@@ -172,15 +185,15 @@ def _case_page(request: HttpRequest, case, status: int = 200, **forms) -> HttpRe
             "members": case.members.select_related("user"),
             "timeline": timeline.entries_for(case, membership),
             "assessments": assessments,
-            "grid": selectors.assessment_grid(assessments),
+            "grid": grid,
             "goals": selectors.goals_of(case),
             "goal_statuses": GoalStatus.choices,
             "reviews": selectors.reviews_of(case),
             "notes": notes,
             "confidential_ok": confidential_ok,
-            "referrals": selectors.list_referrals(city, case=case),
+            "referrals": referrals,
             "tasks": selectors.list_tasks(city, case=case, open_only=False),
-            "attachments": selectors.attachments_of(case) if sensitive_ok else None,
+            "attachments": attachments,
             "today": timezone.localdate(),
         }
     )

@@ -68,7 +68,8 @@ FULL_PERSON = [
     "privacy_notice_on",
     "privacy_notice_language",
 ]
-# What a partner's pages show (people.api.partner_out): no codes, no permit, no nationality.
+# What a partner's pages show (people.api.partner_out): no codes, no permit, no nationality;
+# sex, birth date, languages and phone only as far as the person's consent shares them.
 PARTNER_PERSON = [
     "external_id",
     "given_names",
@@ -214,6 +215,22 @@ def _is_partner(membership) -> bool:
     )
 
 
+def _partner_row(seen) -> list:
+    """PARTNER_PERSON's cells; a field the consent does not share is left empty."""
+    year = seen.birth_year
+    cells = {
+        "external_id": person_key(seen.person),
+        "given_names": seen.given_names,
+        "family_names": seen.family_names,
+        "sex": seen.sex or "",
+        "birth_date": date(year, 1, 1) if year else "",
+        "birth_date_precision": "year" if year else "",
+        "languages": _cell(seen.languages),
+        "phone": seen.phone or "",
+    }
+    return [cells[name] for name in PARTNER_PERSON]
+
+
 def person_columns(membership) -> list[str]:
     if _is_partner(membership):
         return PARTNER_PERSON
@@ -238,17 +255,20 @@ def export_table(
             among=people_selectors.persons_for_partner(membership) if partner else None,
         )
         columns = person_columns(membership)
+        # A partner's fields per person, for every person it reaches: one query per reach.
+        shared = people_selectors.partner_fields(membership) if partner else {}
 
         def person_rows():
             for p in persons.iterator(chunk_size=2000):
+                if partner:
+                    yield _partner_row(
+                        people_selectors.PartnerView(p, shared.get(p.pk, frozenset()))
+                    )
+                    continue
                 row = []
                 for name in columns:
                     if name == "external_id":
                         row.append(person_key(p))
-                    elif partner and name == "birth_date":
-                        row.append(date(p.birth_date.year, 1, 1))
-                    elif partner and name == "birth_date_precision":
-                        row.append("year")
                     else:
                         row.append(_cell(getattr(p, name)))
                 yield row

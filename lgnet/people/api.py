@@ -31,15 +31,16 @@ ContactOutcome = StrEnum("ContactOutcome", {o.name: o.value for o in Outcome})
 
 
 class PersonOut(Schema):
-    """Fields an outreach worker may not read come back as null."""
+    """Fields an outreach worker may not read come back as null; for a partner's worker,
+    so do sex, birth date and phone that the person's consent does not share."""
 
     id: int
     city: str
     given_names: str
     family_names: str
-    sex: Sex
-    birth_date: date
-    birth_date_precision: Precision
+    sex: Sex | None
+    birth_date: date | None
+    birth_date_precision: Precision | None
     nationalities: list[str]
     languages: list[str]
     aliases: list[str] | None = None
@@ -59,9 +60,10 @@ class PersonOut(Schema):
     updated_at: datetime
 
 
-def person_out(request: HttpRequest, person, *, detail: bool = False) -> dict:
+def person_out(request: HttpRequest, person, *, detail: bool = False, log: bool = True) -> dict:
     """A person as the caller may see them. Vulnerabilities come only with a single person's
-    read (never in lists), and that read is logged."""
+    read (never in lists); that read and the legal status and permit it shows are logged
+    (not when the caller has just registered the person: ``log=False``)."""
     data = {
         "id": person.pk,
         "city": request.city.slug,
@@ -93,10 +95,14 @@ def person_out(request: HttpRequest, person, *, detail: bool = False) -> dict:
             "merged_into": person.merged_into_id,
         }
     )
-    if detail and selectors.read_sensitive(
-        request.membership, person, what="vulnerabilities", channel="api"
-    ):
+    if not detail:
+        return data  # lists only flag an expiring permit: no read of the file is logged
+    reads = ["legal_status"]
+    if selectors.can_see_sensitive(request.membership, person):
         data["vulnerabilities"] = person.vulnerabilities
+        reads.append("vulnerabilities")
+    if log:
+        selectors.log_reads(request.membership, person, reads, channel="api")
     return data
 
 
@@ -258,22 +264,35 @@ def _partner_only(request: HttpRequest) -> bool:
     return not (membership.can("people.view") or membership.can("people.view_minimal"))
 
 
-def partner_out(request: HttpRequest, person) -> dict:
-    """What a partner's worker reads: names, sex, birth year, languages, phone."""
+def partner_out(request: HttpRequest, seen: selectors.PartnerView) -> dict:
+    """What a partner's worker reads: the names, and sex, birth year, languages and phone as
+    far as the consent of its organisation's open referrals (or an enrolment in its
+    activity) allows; a field not shared answers null (languages: an empty list)."""
+    person = seen.person
+    year = seen.birth_year
     return {
         "id": person.pk,
         "city": request.city.slug,
         "given_names": person.given_names,
         "family_names": person.family_names,
-        "sex": person.sex,
-        "birth_date": date(person.birth_date.year, 1, 1),
-        "birth_date_precision": "year",
+        "sex": seen.sex,
+        "birth_date": date(year, 1, 1) if year else None,
+        "birth_date_precision": "year" if year else None,
         "nationalities": [],
-        "languages": person.languages,
-        "phone": person.phone,
+        "languages": seen.languages,
+        "phone": seen.phone,
         "created_at": person.created_at,
         "updated_at": person.updated_at,
     }
+
+
+class PartnerShaped(Shaped):
+    """A page of persons for a partner: the shared fields of the whole page are computed at
+    once (one query per reach), then each person is shaped."""
+
+    def __getitem__(self, item):
+        seen = selectors.partner_views(self.request.membership, self.queryset[item])
+        return [partner_out(self.request, one) for one in seen]
 
 
 @router.get("/persons", response={200: list[PersonOut], **ERRORS}, summary="Persons of your city")
@@ -294,8 +313,9 @@ def person_list(
         by_codice_fiscale=not partner,
         among=selectors.persons_for_partner(request.membership) if partner else None,
     )
-    shape = partner_out if partner else person_out
-    return Shaped(request, persons.select_related("city"), shape)
+    if partner:
+        return PartnerShaped(request, persons, partner_out)
+    return Shaped(request, persons.select_related("city"), person_out)
 
 
 @router.post("/persons", response={201: PersonOut, **ERRORS}, summary="Register a person")
@@ -312,7 +332,7 @@ def person_create(request: HttpRequest, payload: PersonIn):
     person = services.register_person(
         actor=request.user, city=request.city, data=data, minimal=minimal
     )
-    return Status(201, person_out(request, person, detail=True))
+    return Status(201, person_out(request, person, detail=True, log=False))
 
 
 @router.post(
@@ -358,7 +378,8 @@ def person_detail(request: HttpRequest, person_id: int):
         found = selectors.persons_for_partner(request.membership).filter(pk=person_id).first()
         if found is None:
             raise Http404
-        return partner_out(request, found)
+        (seen,) = selectors.partner_views(request.membership, [found])
+        return partner_out(request, seen)
     return person_out(request, selectors.get_person_for(request.city, person_id), detail=True)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -74,13 +74,42 @@ def read_sensitive(membership, person: Person, *, what: str, channel: str = "web
     """Whether the sensitive section may be shown; when it is, the read is logged."""
     if not can_see_sensitive(membership, person):
         return False
-    from lgnet.core import audit
-
-    team = any(grant(membership, person) for grant in _sensitive_grants)
-    audit.log_sensitive_read(
-        membership=membership, person=person, what=what, channel=channel, outside_team=not team
-    )
+    log_reads(membership, person, [what], channel=channel)
     return True
+
+
+def on_team(membership, person: Person) -> bool:
+    return any(grant(membership, person) for grant in _sensitive_grants)
+
+
+def log_reads(
+    membership,
+    person: Person,
+    whats: Sequence[str],
+    *,
+    channel: str = "web",
+    outside_team: bool | None = None,
+) -> None:
+    """Every sensitive section a page or an answer shows of a person, in one insert: a read
+    by someone outside the person's case team is flagged for review (DESIGN §3), unless the
+    caller says otherwise (``outside_team``: the partner a referral is addressed to)."""
+    if membership is None or not whats:
+        return
+    from lgnet.core.models import AccessLog
+
+    outside = not on_team(membership, person) if outside_team is None else outside_team
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user_id=membership.user_id,
+            membership_id=membership.pk,
+            city_id=person.city_id,
+            person_id=person.pk,
+            what=what,
+            channel=channel,
+            outside_team=outside,
+        )
+        for what in dict.fromkeys(whats)
+    )
 
 
 def access_log_of(person: Person):
@@ -96,10 +125,98 @@ def access_log_of(person: Person):
 _partner_reaches: list[Callable] = []
 
 
-def register_partner_reach(reach: Callable) -> None:
-    """reach(organisation) -> a queryset of person ids (``.values("person_id")``)."""
+# What a partner may read of a person beyond the names (issue 4: names, sex, birth year,
+# languages, phone), in the words of a referral's consent.
+PARTNER_FIELDS = frozenset({"sex", "birth_year", "languages", "phone"})
+_partner_shares: dict[Callable, Callable] = {}
+
+
+def register_partner_reach(reach: Callable, *, shares: Callable | None = None) -> None:
+    """reach(organisation) -> a queryset of person ids (``.values("person_id")``).
+
+    shares(organisation, person_ids or None) -> {person_id: set of PARTNER_FIELDS}: what
+    that reach lets the partner read of each person (a referral: what the person consented
+    to share). A reach without it gives every one of PARTNER_FIELDS (an enrolment in the
+    partner's activity: the register needs them)."""
     if reach not in _partner_reaches:
         _partner_reaches.append(reach)
+    if shares is not None:
+        _partner_shares[reach] = shares
+
+
+def partner_fields(membership, person_ids: Iterable[int] | None = None) -> dict[int, frozenset]:
+    """For each person the membership's organisation reaches (among ``person_ids``, or all
+    of them), the fields its worker may read: the union over its reaches. One query per
+    registered reach, whatever the number of persons."""
+    organisation = membership.organisation if membership else None
+    ids = None if person_ids is None else list(person_ids)
+    if organisation is None or ids == []:
+        return {}
+    found: dict[int, set[str]] = {}
+    for reach in _partner_reaches:
+        shares = _partner_shares.get(reach)
+        if shares is not None:
+            for pk, fields in shares(organisation, ids).items():
+                found.setdefault(pk, set()).update(set(fields) & PARTNER_FIELDS)
+            continue
+        reached = reach(organisation)
+        if ids is not None:
+            reached = reached.filter(person_id__in=ids)
+        for row in reached:
+            found.setdefault(row["person_id"], set()).update(PARTNER_FIELDS)
+    return {pk: frozenset(fields) for pk, fields in found.items()}
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """A person as a partner's worker reads them: the names, and of the rest only what its
+    organisation's open referrals' consents or an enrolment in its activity allow."""
+
+    person: Person
+    fields: frozenset
+
+    @property
+    def pk(self) -> int:
+        return self.person.pk
+
+    @property
+    def given_names(self) -> str:
+        return self.person.given_names
+
+    @property
+    def family_names(self) -> str:
+        return self.person.family_names
+
+    @property
+    def full_name(self) -> str:
+        return self.person.full_name
+
+    @property
+    def sex(self) -> str | None:
+        return self.person.sex if "sex" in self.fields else None
+
+    @property
+    def sex_display(self) -> str:
+        return self.person.get_sex_display() if "sex" in self.fields else ""
+
+    @property
+    def birth_year(self) -> int | None:
+        return self.person.birth_date.year if "birth_year" in self.fields else None
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.person.languages) if "languages" in self.fields else []
+
+    @property
+    def phone(self) -> str | None:
+        return self.person.phone if "phone" in self.fields else None
+
+
+def partner_views(membership, persons: Iterable[Person]) -> list[PartnerView]:
+    """A page of persons as the partner reads them, in one query per reach."""
+    persons = list(persons)
+    fields = partner_fields(membership, [p.pk for p in persons])
+    return [PartnerView(p, fields.get(p.pk, frozenset())) for p in persons]
 
 
 def persons_for_partner(membership) -> QuerySet[Person]:

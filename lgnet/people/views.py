@@ -58,6 +58,8 @@ def person_list(request: HttpRequest, city_slug: str) -> HttpResponse:
         among=selectors.persons_for_partner(request.membership) if _partner_only(request) else None,
     )
     page = Paginator(persons, 50).get_page(request.GET.get("page"))
+    if _partner_only(request):
+        page.object_list = selectors.partner_views(request.membership, page.object_list)
     context = {
         "page": page,
         "q": q,
@@ -172,18 +174,25 @@ def person_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse
     _can_read_persons(request)
     if _partner_only(request):
         person = get_object_or_404(selectors.persons_for_partner(request.membership), pk=pk)
+        (seen,) = selectors.partner_views(request.membership, [person])
         return render(
             request,
             "people/person_partner.html",
-            {"person": person, "partner_panels": panels.partner_panels_for(request, person)},
+            {
+                "person": person,
+                "seen": seen,
+                "partner_panels": panels.partner_panels_for(request, person),
+            },
         )
     person = selectors.get_person_for(request.city, pk)
     full = selectors.can_see_full(request.membership)
-    context = {
-        "person": person,
-        "full": full,
-        "sensitive": selectors.read_sensitive(request.membership, person, what="vulnerabilities"),
-    }
+    sensitive = selectors.can_see_sensitive(request.membership, person)
+    # Legal status and permit show to the city's caseworkers (intake and the permit tasks
+    # need them: decision 0005, addendum); each read is logged, with the vulnerabilities,
+    # in one insert.
+    reads = [*(["legal_status"] if full else []), *(["vulnerabilities"] if sensitive else [])]
+    selectors.log_reads(request.membership, person, reads)
+    context = {"person": person, "full": full, "sensitive": sensitive}
     if full:
         context.update(
             {
