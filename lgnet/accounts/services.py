@@ -140,6 +140,9 @@ def normalise_recovery_code(code: str) -> str:
 @transaction.atomic
 def generate_recovery_codes(*, user: User, count: int = RECOVERY_CODE_COUNT) -> list[str]:
     """A new set of one-time recovery codes replaces every earlier one; shown once."""
+    # The user's row first: two requests at once (a double click) would each create a
+    # device, and the codes shown might then be the other device's.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     device, _created = StaticDevice.objects.select_for_update().get_or_create(
         user=user, name=RECOVERY_DEVICE, defaults={"confirmed": True}
     )

@@ -236,14 +236,20 @@ def add_service_type(
         clash = clash.filter(Q(city__isnull=True) | Q(city=city))
     if clash.exists():
         raise RuleBroken(_("This code is already in the catalogue."), field="code", status=409)
-    service_type = ServiceType.objects.create(
-        code=code,
-        name_it=name_it,
-        name_en=name_en or name_it,
-        unit=unit,
-        city=city,
-        network_type=counted_as,
-    )
+    try:
+        with transaction.atomic():  # two requests at once: the database's unique rule decides
+            service_type = ServiceType.objects.create(
+                code=code,
+                name_it=name_it,
+                name_en=name_en or name_it,
+                unit=unit,
+                city=city,
+                network_type=counted_as,
+            )
+    except IntegrityError as error:
+        raise RuleBroken(
+            _("This code is already in the catalogue."), field="code", status=409
+        ) from error
     audit.record(
         actor=actor,
         target=service_type,

@@ -170,7 +170,8 @@ def change_out_of_service_end(*, actor: Any, period: OutOfService, end_date: dat
     )
     bed = period.bed
     if end_date <= period.start_date:
-        data = {"start_date": period.start_date.isoformat(), "reason": period.reason}
+        # Not the reason: free text, which may name a guest.
+        data = {"period": period.pk, "start_date": period.start_date.isoformat()}
         period.delete()
         audit.record(actor=actor, target=bed, action="bed.out_of_service_cancelled", data=data)
         return

@@ -146,6 +146,10 @@ def run(
         data_import.status = ImportStatus.INVALID
         ctx.errors.append(RowError(0, "", str(error.message)))
         _store(data_import, rows, counts, ctx, warnings)
+    except ahead.ReadingFailed:  # the process reading ahead ended (killed, out of memory)
+        data_import.status = ImportStatus.FAILED
+        data_import.failure = _("The file could not be read to the end. Nothing was written.")
+        _store(data_import, rows, counts, ctx, warnings)
     if progress:
         progress(rows, rows)
     return data_import
@@ -205,12 +209,17 @@ def _store(data_import: Import, rows: int, counts: dict, ctx: Context, warnings:
             data_import.save()
             return
         data_import.report = cleared_report(data_import.report)
-        data_import.save(update_fields=[*_RUN_FIELDS, "updated_at"])
-        data_import.refresh_from_db(fields=["file", "filename", "cleared_at", "decisions"])
+        fields = [*_RUN_FIELDS, "updated_at"]
+        if data_import.status != ImportStatus.APPLIED:  # nothing written: the clearing's stands
+            fields.remove("status")
+        data_import.save(update_fields=fields)
+        data_import.refresh_from_db(
+            fields=["file", "filename", "cleared_at", "decisions", "status", "failure"]
+        )
 
 
 # What a run sets on its import (the rest is the clearing's, when it came first).
-_RUN_FIELDS = ("rows", "done", "counts", "report", "status", "applied_by", "applied_at")
+_RUN_FIELDS = ("rows", "done", "counts", "report", "status", "applied_by", "applied_at", "failure")
 
 
 def _link_rows(ctx: Context, kind, outcomes: list) -> None:
@@ -250,6 +259,11 @@ def apply_import(
     """Write every row, or none: refused while rows have errors or undecided duplicates."""
     if data_import.status == ImportStatus.APPLIED:
         raise RuleBroken(_("This import was applied already."), status=409)
+    if data_import.is_cleared:
+        raise RuleBroken(
+            _("The file of this import was deleted (retention or erasure): upload it again."),
+            status=409,
+        )
     if decisions is not None:
         data_import.decisions = {str(k): str(v) for k, v in decisions.items()}
         data_import.save(update_fields=["decisions", "updated_at"])

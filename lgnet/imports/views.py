@@ -70,7 +70,7 @@ def import_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse
         "kind_label": kind.label if kind else data_import.kind,
         "duplicates": selectors.duplicate_view(data_import),
         "errors": _with_column_labels(data_import.errors[:500], kind),
-        "can_apply": data_import.status == ImportStatus.CHECKED,
+        "can_apply": data_import.status == ImportStatus.CHECKED and not data_import.is_cleared,
     }
     if request.htmx and data_import.is_running:
         return render(request, "imports/import_detail.html#progress", context)
@@ -92,7 +92,7 @@ def _with_column_labels(errors: list[dict], kind) -> list[dict]:
 @requires("data.import")
 def import_apply(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     data_import = selectors.get_import_for(request.city, pk)
-    if data_import.status != ImportStatus.CHECKED:
+    if data_import.status != ImportStatus.CHECKED or data_import.is_cleared:
         messages.error(request, _("This import cannot be applied in its state."))
         return redirect(data_import)
     decisions = {}

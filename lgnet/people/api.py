@@ -308,8 +308,9 @@ def person_list(
     persons = selectors.list_persons(
         request.city,
         q=q,
-        permit_expiring=permit_expiring,
-        nationality=nationality,
+        # A partner sees neither permits nor nationalities: no filter may tell them either.
+        permit_expiring=permit_expiring and not partner,
+        nationality="" if partner else nationality,
         by_codice_fiscale=not partner,
         among=selectors.persons_for_partner(request.membership) if partner else None,
     )

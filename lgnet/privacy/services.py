@@ -278,7 +278,8 @@ def run_retention(*, actor: Any = None, today: date | None = None) -> RetentionR
                         by_city[policy.kind] = by_city.get(policy.kind, 0) + cleared
                     continue
                 if policy.kind == RetentionKind.ATTACHMENTS:
-                    for city_id, slug in due.values_list("city_id", "city__slug").distinct():
+                    cities = due.order_by().values_list("city_id", "city__slug").distinct()
+                    for city_id, slug in cities:
                         with transaction.atomic():
                             deleted = builtin.delete_attachments(due.filter(city_id=city_id))
                         by_city = counts.setdefault(slug, {})

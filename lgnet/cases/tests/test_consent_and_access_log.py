@@ -286,3 +286,14 @@ def test_justice_referral_reads_are_logged_and_flagged_outside_the_team(
     login(world.user("caseworker"))
     client.get(f"/c/taranto/referrals/{world.a.referral.pk}/")
     assert log_of(world.a.person, what=f"justice_referral:{world.a.referral.pk}") == []
+
+
+def test_a_partner_cannot_filter_by_permit_or_nationality(world, client, bearer, reason_only):
+    """The filters would tell what the fields hide: which referred person has an expiring
+    permit or a given nationality. For a partner they are ignored."""
+    headers = bearer("partner")
+    everyone = {p["id"] for p in api(client, "/api/v1/persons", headers).json()["items"]}
+    assert reason_only.pk in everyone
+    for query in ("permit_expiring=true", "nationality=ML", "nationality=ZZ"):
+        found = {p["id"] for p in api(client, f"/api/v1/persons?{query}", headers).json()["items"]}
+        assert found == everyone, query

@@ -418,8 +418,16 @@ def test_a_bed_comes_back_into_service_sooner_later_or_never_left(a):
     assert period.end_date == D(2024, 7, 10) and placed.pk
     # Back in service on (or before) its first day: the period is cancelled.
     later = services.put_out_of_service(
-        actor=user, bed=a.a.bed, start_date=D(2025, 3, 1), end_date=D(2025, 3, 5)
+        actor=user,
+        bed=a.a.bed,
+        start_date=D(2025, 3, 1),
+        end_date=D(2025, 3, 5),
+        reason="stanza del sig. Rossi da sanificare",
     )
     services.change_out_of_service_end(actor=user, period=later, end_date=D(2025, 3, 1))
     assert not OutOfService.objects.filter(pk=later.pk).exists()
+    from lgnet.core.models import AuditEvent
+
+    cancelled = AuditEvent.objects.get(action="bed.out_of_service_cancelled")
+    assert "Rossi" not in str(cancelled.data)  # free text stays out of the audit trail
     assert list(selectors.free_beds(a.a.city, day=D(2025, 3, 2))) == [a.a.bed]
