@@ -56,9 +56,16 @@ def _timeline(case, membership):
             _("Contact: %(c)s") % {"c": contact.get_channel_display()},
             contact.place,
         )
+    # Free text on needs (health among them) and health goals: the case team's (DESIGN §3).
+    from lgnet.people.selectors import can_see_sensitive
+
+    sensitive_ok = can_see_sensitive(membership, case.person)
     for assessment in Assessment.objects.filter(city=case.city, case=case):
         yield Entry(
-            assessment.assessed_on, "assessment", _("Needs assessed"), assessment.summary[:140]
+            assessment.assessed_on,
+            "assessment",
+            _("Needs assessed"),
+            assessment.summary[:140] if sensitive_ok else "",
         )
     for service in selectors.list_services(case.city, case=case):
         provider = f" · {service.provider.name}" if service.provider_id else ""
@@ -80,10 +87,11 @@ def _timeline(case, membership):
             referral.get_absolute_url(),
         )
     for goal in Goal.objects.filter(city=case.city, case=case):
+        withheld = not sensitive_ok and goal.domain in selectors.SENSITIVE_DOMAINS
         yield Entry(
             goal.created_at.date(),
             "goal",
-            _("Goal: %(g)s") % {"g": goal.description},
+            _("Goal: %(g)s") % {"g": _("for the case team only") if withheld else goal.description},
             goal.get_status_display(),
         )
     confidential_ok = None

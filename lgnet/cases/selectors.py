@@ -167,6 +167,15 @@ def goals_of(case: Case) -> QuerySet[Goal]:
     return Goal.objects.filter(city=case.city, case=case).order_by("status", "target_on", "id")
 
 
+def goals_shown(case: Case, *, sensitive_ok: bool) -> list[Goal]:
+    """The plan's goals; those of a sensitive domain (health) are ``is_withheld`` for a
+    reader outside the case team: their row shows, not their words (DESIGN §3)."""
+    goals = list(goals_of(case))
+    for goal in goals:
+        goal.is_withheld = not sensitive_ok and goal.domain in SENSITIVE_DOMAINS
+    return goals
+
+
 def reviews_of(case: Case) -> QuerySet[PlanReview]:
     return PlanReview.objects.filter(city=case.city, case=case).order_by("due_on", "id")
 

@@ -186,7 +186,7 @@ def _case_page(request: HttpRequest, case, status: int = 200, **forms) -> HttpRe
             "timeline": timeline.entries_for(case, membership),
             "assessments": assessments,
             "grid": grid,
-            "goals": selectors.goals_of(case),
+            "goals": selectors.goals_shown(case, sensitive_ok=sensitive_ok),
             "goal_statuses": GoalStatus.choices,
             "reviews": selectors.reviews_of(case),
             "notes": notes,
@@ -290,6 +290,9 @@ def _pick(form, *names: str) -> dict:
 def goal_update(request: HttpRequest, city_slug: str, pk: int, goal_id: int) -> HttpResponse:
     case = selectors.get_case_for(request.city, pk)
     goal = get_object_or_404(selectors.goals_of(case), pk=goal_id)
+    sensitive_ok = people_selectors.can_see_sensitive(request.membership, case.person)
+    if goal.domain in selectors.SENSITIVE_DOMAINS and not sensitive_ok:
+        raise PermissionDenied  # a health goal is the case team's (DESIGN §3)
     form = GoalStatusForm(request.POST)
     if form.is_valid():
         try:

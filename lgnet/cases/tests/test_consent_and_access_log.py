@@ -297,3 +297,38 @@ def test_a_partner_cannot_filter_by_permit_or_nationality(world, client, bearer,
     for query in ("permit_expiring=true", "nationality=ML", "nationality=ZZ"):
         found = {p["id"] for p in api(client, f"/api/v1/persons?{query}", headers).json()["items"]}
         assert found == everyone, query
+
+
+def test_health_goals_and_assessment_words_are_the_case_teams(world, client, login, outsider):
+    case = world.a.case
+    with scope(city=world.a.city):
+        goal = services.add_goal(
+            actor=world.user("caseworker"),
+            case=case,
+            domain="health",
+            description="Visita cardiologica al Santissima Annunziata",
+        )
+        services.add_goal(
+            actor=world.user("caseworker"),
+            case=case,
+            domain="housing",
+            description="Cercare una stanza in affitto",
+        )
+        services.record_assessment(
+            actor=world.user("caseworker"),
+            case=case,
+            assessed_on=date(2024, 3, 5),
+            levels={"health": 1},
+            summary="Diabete, segue la terapia",
+        )
+    url = f"/c/taranto/cases/{case.pk}/"
+    login(world.user("caseworker"))  # on the team
+    page = client.get(url).content.decode()
+    assert "Santissima Annunziata" in page and "Diabete" in page
+    login(outsider)
+    page = client.get(url).content.decode()
+    assert "Santissima Annunziata" not in page and "Diabete" not in page
+    assert "Cercare una stanza in affitto" in page  # other domains stay shared
+    update = f"/c/taranto/cases/{case.pk}/goals/{goal.pk}/"
+    answer = client.post(update, {"status": "achieved", "outcome": "fatto"})
+    assert answer.status_code == 403
