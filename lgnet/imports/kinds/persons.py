@@ -230,11 +230,18 @@ class PersonsKind(Kind):
             registry=Person.objects.filter(city=ctx.city).exists(),
             # The registry as it stood: the rows this run writes are matched as rows of the file.
             started_at=timezone.now(),
-            written=0,
-            written_rows={},  # number -> person id, of the batch written last
-            pending=[],  # (number, key, person) of this batch, written by finish()
+            written=0,  # rows sent to the database (the held batch not counted)
+            written_rows={},  # number -> person id, of the batch checked last
+            pending=[],  # (number, key, person) of this batch, to be created
+            held=[],  # the COPYs of the batch checked last, sent when the next one is looked up
             batch_keys={},  # name key -> this batch's rows to be created, for the in-file match
             batch_rows={},  # number -> (candidate, person) of this batch's rows to be created
+            # The same of the batch before (held, not yet in the run's name table).
+            last_keys={},
+            last_rows={},
+            last_written={},
+            held_rows=0,
+            targets={},  # row -> person, of older batches' rows this batch's decisions name
             # person id -> candidate, of the rows written last or read last (CANDIDATES_KEPT)
             candidates={},
         )
@@ -290,7 +297,10 @@ class PersonsKind(Kind):
         # The registry's checks were made by ``prepare``; their answer counts only for the
         # rows found new below.
         checked = {row.number: row.prepared for row in items}
-        ctx.state["writer"].wait()
+        state = ctx.state
+        # The batch before last is written: the connection is this thread's until the last
+        # batch's writes are sent (below), then the writer's while this batch is decided.
+        state["writer"].wait()
         known = self._known_keys(ctx, [row.key for row in items])
         externals = {row.values["external_id"] for row in items if row.values.get("external_id")}
         registered = self._registered_externals(ctx, externals)
@@ -317,14 +327,21 @@ class PersonsKind(Kind):
                 fresh.append((number, key, checked[number]))
         self._note_seen(seen)
         in_registry = self._in_registry(ctx, [ready.query for _n, _k, ready in fresh])
+        # The file's rows written so far: those of the batches before the last one (the last
+        # one is held, and matched from memory: ``_in_file``).
         earlier = self._earlier_rows(ctx, [ready.keys for _n, _k, ready in fresh])
+        ids = reserve_ids(Person, len(fresh))  # more than needed when some are duplicates
+        state["targets"] = self._older_targets(ctx, items)
+        if state["held"]:
+            self._send(ctx)
+        # From here to the next batch, Python only: the writer holds the connection.
         for (number, key, ready), registry, rows in zip(fresh, in_registry, earlier, strict=True):
             try:
                 results[number] = self._decide(ctx, number, key, ready, registry, rows)
             except RowRefused as refused:
                 results[number] = refused
-        self._send(ctx)
-        written = ctx.state["written_rows"]
+        self._hold(ctx, ids)
+        written = state["written_rows"]
         for number, result in results.items():  # rows of this batch now have their person
             if isinstance(result, Outcome) and result.target and result.target[0] == "row":
                 results[number] = Outcome(result.action, ("person", written[result.target[1]]))
@@ -461,18 +478,22 @@ class PersonsKind(Kind):
         found: list[list[tuple[int, int, matching.Candidate]]] = [[] for _keys in lookups]
         if not ctx.state["written"] or not lookups:
             return found
-        indexes, keys = [], []
+        # Each key's window is its last IN_FILE_WINDOW rows of the whole file so far: those
+        # of the last batch (held, in memory: ``_in_file``) first, then the table's.
+        held = ctx.state["last_keys"]
+        indexes, keys, limits = [], [], []
         for index, lookup in enumerate(lookups):
             for key in lookup:
                 indexes.append(index)
                 keys.append(hash(key))
+                limits.append(max(0, IN_FILE_WINDOW - len(held.get(key, ()))))
         sql = f"""
-            WITH q AS (SELECT * FROM unnest(%s::int[], %s::bigint[]) AS q(i, key)),
+            WITH q AS (SELECT * FROM unnest(%s::int[], %s::bigint[], %s::int[]) AS q(i, key, n)),
             hits AS (
                 SELECT q.i, w.line, max(w.person_id) AS person_id, count(*) AS shared
                 FROM q CROSS JOIN LATERAL (
                     SELECT t.line, t.person_id FROM {_NAMES} t
-                    WHERE t.key = q.key ORDER BY t.line DESC LIMIT %s
+                    WHERE t.key = q.key ORDER BY t.line DESC LIMIT q.n
                 ) w
                 GROUP BY q.i, w.line
             ),
@@ -486,7 +507,7 @@ class PersonsKind(Kind):
         """  # noqa: S608 - the table names are this module's constants
         with connection.cursor() as cursor:
             # The arrays as one literal each: quoting thousands of numbers one by one costs.
-            cursor.execute(sql, [_array(indexes), _array(keys), IN_FILE_WINDOW, IN_FILE_SCORED])
+            cursor.execute(sql, [_array(indexes), _array(keys), _array(limits), IN_FILE_SCORED])
             hits = cursor.fetchall()
             kept = ctx.state["candidates"]
             near = {}
@@ -525,8 +546,12 @@ class PersonsKind(Kind):
         for key in keys:
             for other in state["batch_keys"].get(key, ()):
                 shared[other] = shared.get(other, 0) + 1
+            for other in state["last_keys"].get(key, ()):
+                shared[other] = shared.get(other, 0) + 1
+        rows = state["batch_rows"]
+        last = state["last_rows"]
         candidates = [(line, count, cand) for line, count, cand in earlier]
-        candidates += [(n, count, state["batch_rows"][n][0]) for n, count in shared.items()]
+        candidates += [(n, count, (rows.get(n) or last[n])[0]) for n, count in shared.items()]
         candidates.sort(key=lambda c: (-c[1], c[0]))
         in_file = []
         for other, _count, candidate in candidates[:IN_FILE_SCORED]:
@@ -547,20 +572,36 @@ class PersonsKind(Kind):
         return sorted(in_file, key=lambda m: -m["score"])[:3]
 
     def _row_target(self, ctx: Context, row: int) -> tuple[str, int] | None:
-        """The record an earlier row of this file created, for a row linked to it."""
+        """The record an earlier row of this file created, for a row linked to it (no
+        query: the writer holds the connection while a batch is decided)."""
+        state = ctx.state
+        if row in state["batch_rows"]:
+            return ("row", row)
+        target = state["last_written"].get(row) or state["targets"].get(row)
+        return ("person", target) if target is not None else None
+
+    def _older_targets(self, ctx: Context, items: list[Row]) -> dict[int, int]:
+        """The persons made by the rows of written batches that this batch's decisions
+        name ("the same person as row 12"), by row."""
         from lgnet.imports.models import ImportedRecord
 
-        if row in ctx.state["batch_rows"]:
-            return ("row", row)
+        named = set()
+        for row in items:
+            decision = str(ctx.decisions.get(str(row.number), ""))
+            other = decision.split(":", 1)[1] if decision.startswith("row:") else ""
+            if other.isdigit() and int(other) not in ctx.state["last_written"]:
+                named.add(int(other))
+        if not named:
+            return {}
         made = ImportedRecord.objects.filter(
-            data_import=ctx.data_import, row=row, action="created"
-        ).values_list("target_id", flat=True)
-        target = next(iter(made), None)
-        return ("person", target) if target is not None else None
+            data_import=ctx.data_import, row__in=sorted(named), action="created"
+        ).values_list("row", "target_id")
+        return dict(made)
 
     def finish(self, ctx: Context) -> None:
         """Write what is left and wait until everything is written: an error of the
         writes is raised here, before the run decides to commit."""
+        ctx.state["writer"].wait()
         self._send(ctx)
         ctx.state["writer"].wait()
         # Persons went in with COPY (no model signal): the figures hear of them all the same,
@@ -574,19 +615,33 @@ class PersonsKind(Kind):
             ctx.state["writer"].close()
 
     def send(self, ctx: Context, copy: Copy) -> None:
-        """Write ``copy`` after the batch (the row links), in the same order."""
-        ctx.state["writer"].send(copy)
+        """Write ``copy`` after the batch (the row links), with it."""
+        ctx.state["held"].append(copy)
 
     def _send(self, ctx: Context) -> None:
-        """Write the batch: the persons, one audit event each, their name keys (COPY, sent
-        from the writer's thread: the database writes them while the next batch is read
-        and checked)."""
+        """Send the held batch's writes (its persons, their audit events and name keys, its
+        row links) to the writer's thread: the database writes them while this thread decides
+        the next batch. Only when this thread is done with the connection until ``wait``."""
+        state = ctx.state
+        held, state["held"] = state["held"], []
+        if held:
+            state["writer"].send(*held)
+        state["written"] += state["held_rows"]
+        state["held_rows"] = 0
+
+    def _hold(self, ctx: Context, ids: list[int]) -> None:
+        """Make the batch's writes (COPY text), held until the next batch is looked up
+        (``_send``): the persons with the ids reserved for them, one audit event each,
+        their name keys."""
         state = ctx.state
         pending = state["pending"]
         state["written_rows"] = {}
+        state["last_keys"], state["last_rows"] = state["batch_keys"], state["batch_rows"]
+        state["batch_keys"], state["batch_rows"] = {}, {}
+        state["last_written"] = {}
         if not pending:
             return
-        pks = reserve_ids(Person, len(pending))
+        pks = ids[: len(pending)]
         actor = ctx.actor.pk if getattr(ctx.actor, "is_authenticated", False) else None
         city, now, data = ctx.city.pk, timezone.now(), {"import": ctx.data_import.pk}
         events = prepare_values(
@@ -613,16 +668,15 @@ class PersonsKind(Kind):
                 person.privacy_notice_by_id = noticed
                 whole.append(person)
         persons = [_row_text().copy(texts)] + ([prepare_insert(whole)] if whole else [])
-        state["writer"].send(*persons, events, names)
+        state["held"] = [*persons, events, names]
         for (number, _key, _ready), pk in zip(pending, pks, strict=True):
-            _keep(state["candidates"], pk, state["batch_rows"][number][0])
-        state["written"] += len(pending)
+            _keep(state["candidates"], pk, state["last_rows"][number][0])
         state["written_rows"] = {
             number: pk for (number, _key, _ready), pk in zip(pending, pks, strict=True)
         }
+        state["last_written"] = dict(state["written_rows"])
+        state["held_rows"] = len(pending)
         state["pending"] = []
-        state["batch_keys"] = {}
-        state["batch_rows"] = {}
 
     def target_id(self, ctx: Context, target) -> int | None:
         """The record a row made or was linked to, once written."""

@@ -160,3 +160,27 @@ def test_a_write_that_fails_in_the_writer_thread_is_raised_by_wait(world):
         finally:
             writer.close()
     assert not ImportedRecord.objects.exists()
+
+
+@pytest.mark.parametrize("between", [BATCH - 1, 2 * BATCH + 7])
+def test_a_row_links_to_a_row_of_the_last_batch_or_an_older_one(world, between):
+    """The last batch is matched and linked from memory (its writes wait for the next batch
+    to be looked up), older ones from the run's name table and its row links."""
+    fatou = "F1,Fatou,Ndiaye,F,1985,SN,fr\n"
+    fatu = "F2,Fatu,N'Diaye,F,1985,SN,fr\n"
+    data_import = _upload(world, HEADER + fatou + "".join(_rows(between)) + fatu)
+    last = between + 3
+    checked = _run(world, data_import, apply=False)
+    assert [(d["row"], [r["row"] for r in d["rows"]]) for d in checked.duplicates] == [(last, [2])]
+    done = _run(world, data_import, decisions={str(last): "row:2"})
+    assert done.status == ImportStatus.APPLIED, done.errors[:2]
+    assert done.counts["created"] == between + 1 and done.counts["linked"] == 1
+    with scopes_disabled():
+        made = Person.objects.get(city=world.a.city, external_id="F1")
+        links = dict(
+            ImportedRecord.objects.filter(data_import=done, row__in=[2, last]).values_list(
+                "row", "target_id"
+            )
+        )
+        assert Person.objects.filter(city=world.a.city).count() >= between + 1
+    assert links == {2: made.pk, last: made.pk}
