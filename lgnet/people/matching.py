@@ -156,8 +156,7 @@ def keys_for(*names: str, birth_year: int | None = None, spread: int = 1) -> lis
 
 def query_keys(*names: str, birth_year: int | None) -> tuple[list[str], list[str]]:
     """(pair keys, single-word keys) to look a person up by, for their birth year."""
-    keys = keys_for(*names, birth_year=birth_year, spread=0)
-    return [k for k in keys if "|" in k], [k for k in keys if "|" not in k]
+    return own_year_keys(keys_for(*names, birth_year=birth_year, spread=0), birth_year)
 
 
 def own_year_keys(match_keys: list[str], birth_year: int | None) -> tuple[list[str], list[str]]:
