@@ -11,6 +11,7 @@ tables of the run's transaction), so memory stays flat however long the file is.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import date
 from functools import cache
@@ -70,6 +71,10 @@ IN_FILE_SCORED = 20  # earlier rows scored in full per row, at most
 # Earlier rows' fields kept in memory, the last written or read (the rows near many others,
 # those of a common family name and birth year, are read by batch after batch).
 CANDIDATES_KEPT = 20000
+# Rows created last whose name keys stay in memory for the in-file match (the older ones are
+# looked up in the run's name table, when its Bloom filter says it may hold the key).
+IN_FILE_KEPT = 20000
+EVICTED_BITS = 1 << 26  # the Bloom filter of the keys in the run's name table (8 MB)
 REPORTED = 2000  # likely duplicates kept for the report, at most (as many as it shows)
 TEMPORARY_BUFFERS = "256MB"  # the database session's memory for the run's own tables
 
@@ -234,12 +239,17 @@ class PersonsKind(Kind):
             written_rows={},  # number -> person id, of the batch checked last
             pending=[],  # (number, key, person) of this batch, to be created
             held=[],  # the COPYs of the batch checked last, sent when the next one is looked up
-            batch_keys={},  # name key -> this batch's rows to be created, for the in-file match
             batch_rows={},  # number -> (candidate, person) of this batch's rows to be created
-            # The same of the batch before (held, not yet in the run's name table).
-            last_keys={},
-            last_rows={},
-            last_written={},
+            last_written={},  # number -> person id, of the batch before (held)
+            # The rows created last (IN_FILE_KEPT), for the in-file match: row -> _Kept,
+            # oldest first, and name key -> its last IN_FILE_WINDOW rows among them.
+            recent={},
+            recent_order=deque(),
+            recent_keys={},
+            # The rows created before those: their own year's name keys in the run's name
+            # table, and a Bloom filter of the keys there (most lookups need no query).
+            evicted=0,
+            evicted_keys=bytearray(EVICTED_BITS // 8),
             held_rows=0,
             targets={},  # row -> person, of older batches' rows this batch's decisions name
             # person id -> candidate, of the rows written last or read last (CANDIDATES_KEPT)
@@ -437,11 +447,7 @@ class PersonsKind(Kind):
             if decision != "create" and not ctx.create_duplicates:
                 return Outcome("duplicate")
         state["batch_rows"][number] = (query, ready)
-        for k in ready.match_keys:
-            rows = state["batch_keys"].setdefault(k, [])
-            rows.append(number)
-            if len(rows) > IN_FILE_WINDOW:
-                del rows[0]
+        _remember(state, number, query, ready)
         state["pending"].append((number, key, ready))
         return Outcome("created", ("row", number))
 
@@ -472,28 +478,56 @@ class PersonsKind(Kind):
     def _earlier_rows(
         self, ctx: Context, lookups: list[list[str]]
     ) -> list[list[tuple[int, int, matching.Candidate]]]:
-        """For each query, the rows of earlier batches sharing the most name keys with it
-        (at most IN_FILE_SCORED, among the last IN_FILE_WINDOW rows of each key): (row,
-        keys shared, candidate). One query for the batch."""
+        """For each query, the rows created before the last IN_FILE_KEPT sharing the most
+        name keys with it (at most IN_FILE_SCORED, among the last IN_FILE_WINDOW rows of
+        each key): (row, keys shared, candidate). One query for the batch, none when the
+        run's name table cannot hold any.
+
+        Each key's window is its last IN_FILE_WINDOW rows of the whole file so far: those in
+        memory first (``_in_file``), then the table's, asked only for the keys whose window
+        the memory leaves room in and that the table may hold (its Bloom filter).
+        """
         found: list[list[tuple[int, int, matching.Candidate]]] = [[] for _keys in lookups]
-        if not ctx.state["written"] or not lookups:
+        state = ctx.state
+        if not state["evicted"] or not lookups:
             return found
-        # Each key's window is its last IN_FILE_WINDOW rows of the whole file so far: those
-        # of the last batch (held, in memory: ``_in_file``) first, then the table's.
-        held = ctx.state["last_keys"]
-        indexes, keys, limits = [], [], []
+        recent, stored = state["recent_keys"], state["evicted_keys"]
+        indexes, limits = [], []
+        years: tuple[list, list, list] = ([], [], [])
         for index, lookup in enumerate(lookups):
             for key in lookup:
+                room = IN_FILE_WINDOW - len(recent.get(key, ()))
+                if room <= 0:
+                    continue
+                variants = _year_variants(key)
+                if not any(_may_hold(stored, h) for h in variants if h is not None):
+                    continue
                 indexes.append(index)
-                keys.append(hash(key))
-                limits.append(max(0, IN_FILE_WINDOW - len(held.get(key, ()))))
+                limits.append(room)
+                for column, h in zip(years, variants, strict=True):
+                    column.append("NULL" if h is None else str(h))
+        if not indexes:
+            return found
+        # The table holds each row's keys of its own birth year: a key of year Y reaches
+        # the rows of years Y - 1 to Y + 1 (those whose stored keys, ``keys_for``, it meets).
         sql = f"""
-            WITH q AS (SELECT * FROM unnest(%s::int[], %s::bigint[], %s::int[]) AS q(i, key, n)),
+            WITH q AS (
+                SELECT * FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::bigint[],
+                                     %s::int[]) AS q(i, k0, k1, k2, n)
+            ),
             hits AS (
                 SELECT q.i, w.line, max(w.person_id) AS person_id, count(*) AS shared
                 FROM q CROSS JOIN LATERAL (
-                    SELECT t.line, t.person_id FROM {_NAMES} t
-                    WHERE t.key = q.key ORDER BY t.line DESC LIMIT q.n
+                    SELECT u.line, u.person_id FROM (
+                        (SELECT t.line, t.person_id FROM {_NAMES} t
+                         WHERE t.key = q.k0 ORDER BY t.line DESC LIMIT q.n)
+                        UNION ALL
+                        (SELECT t.line, t.person_id FROM {_NAMES} t
+                         WHERE t.key = q.k1 ORDER BY t.line DESC LIMIT q.n)
+                        UNION ALL
+                        (SELECT t.line, t.person_id FROM {_NAMES} t
+                         WHERE t.key = q.k2 ORDER BY t.line DESC LIMIT q.n)
+                    ) u ORDER BY u.line DESC LIMIT q.n
                 ) w
                 GROUP BY q.i, w.line
             ),
@@ -507,7 +541,8 @@ class PersonsKind(Kind):
         """  # noqa: S608 - the table names are this module's constants
         with connection.cursor() as cursor:
             # The arrays as one literal each: quoting thousands of numbers one by one costs.
-            cursor.execute(sql, [_array(indexes), _array(keys), _array(limits), IN_FILE_SCORED])
+            arrays = [_array(indexes), *("{" + ",".join(c) + "}" for c in years), _array(limits)]
+            cursor.execute(sql, [*arrays, IN_FILE_SCORED])
             hits = cursor.fetchall()
             kept = ctx.state["candidates"]
             near = {}
@@ -543,15 +578,13 @@ class PersonsKind(Kind):
         """The earlier rows of the file that are likely the same person, best first: those
         sharing the most name keys (as the registry's blocking does) are scored."""
         shared: dict[int, int] = {}
+        recent_keys = state["recent_keys"]
         for key in keys:
-            for other in state["batch_keys"].get(key, ()):
+            for other in recent_keys.get(key, ()):
                 shared[other] = shared.get(other, 0) + 1
-            for other in state["last_keys"].get(key, ()):
-                shared[other] = shared.get(other, 0) + 1
-        rows = state["batch_rows"]
-        last = state["last_rows"]
+        recent = state["recent"]
         candidates = [(line, count, cand) for line, count, cand in earlier]
-        candidates += [(n, count, (rows.get(n) or last[n])[0]) for n, count in shared.items()]
+        candidates += [(n, count, recent[n].candidate) for n, count in shared.items()]
         candidates.sort(key=lambda c: (-c[1], c[0]))
         in_file = []
         for other, _count, candidate in candidates[:IN_FILE_SCORED]:
@@ -636,8 +669,7 @@ class PersonsKind(Kind):
         state = ctx.state
         pending = state["pending"]
         state["written_rows"] = {}
-        state["last_keys"], state["last_rows"] = state["batch_keys"], state["batch_rows"]
-        state["batch_keys"], state["batch_rows"] = {}, {}
+        state["batch_rows"] = {}
         state["last_written"] = {}
         if not pending:
             return
@@ -649,12 +681,6 @@ class PersonsKind(Kind):
             ["at", "actor", "city", "action", "target_type", "target_id", "data"],
             ((now, actor, city, "person.registered", "people.person", str(pk), data) for pk in pks),
         )
-        lines = "".join(
-            f"{hash(k)}\t{number}\t{pk}\n"
-            for (number, _key, ready), pk in zip(pending, pks, strict=True)
-            for k in ready.match_keys
-        )
-        names = Copy(f"COPY {_NAMES} (key, line, person_id) FROM STDIN", lines, [])
         # Each person's line was made ahead; the run gives the id, its city, who registered
         # the person (and gave the privacy notice, when the row says it was given), the dates.
         texts, whole = [], []
@@ -668,15 +694,43 @@ class PersonsKind(Kind):
                 person.privacy_notice_by_id = noticed
                 whole.append(person)
         persons = [_row_text().copy(texts)] + ([prepare_insert(whole)] if whole else [])
-        state["held"] = [*persons, events, names]
+        state["held"] = [*persons, events]
+        recent = state["recent"]
         for (number, _key, _ready), pk in zip(pending, pks, strict=True):
-            _keep(state["candidates"], pk, state["last_rows"][number][0])
+            recent[number].person_id = pk
+        self._forget_oldest(state)
         state["written_rows"] = {
             number: pk for (number, _key, _ready), pk in zip(pending, pks, strict=True)
         }
         state["last_written"] = dict(state["written_rows"])
         state["held_rows"] = len(pending)
         state["pending"] = []
+
+    def _forget_oldest(self, state: dict) -> None:
+        """Move the rows created before the last IN_FILE_KEPT from memory to the run's name
+        table: their own year's keys, sent now (written before the next batch's lookup)."""
+        recent, order, keys = state["recent"], state["recent_order"], state["recent_keys"]
+        lines = []
+        stored, kept = state["evicted_keys"], state["candidates"]
+        while len(order) > IN_FILE_KEPT:
+            number = order.popleft()
+            row = recent.pop(number)
+            for k in row.match_keys:
+                window = keys.get(k)
+                # The oldest row in memory is the first of each window it is still in.
+                if window and window[0] == number:
+                    del window[0]
+                    if not window:
+                        del keys[k]
+            for k in row.own_keys:
+                h = hash(k)
+                _hold_key(stored, h)
+                lines.append(f"{h}\t{number}\t{row.person_id}\n")
+            _keep(kept, row.person_id, row.candidate)  # its fields, should a lookup find it
+            state["evicted"] += 1
+        if lines:
+            copy = Copy(f"COPY {_NAMES} (key, line, person_id) FROM STDIN", "".join(lines), [])
+            state["writer"].send(copy)
 
     def target_id(self, ctx: Context, target) -> int | None:
         """The record a row made or was linked to, once written."""
@@ -786,6 +840,56 @@ def _keep(kept: dict, pk: int, candidate: matching.Candidate) -> None:
     kept[pk] = candidate
     if len(kept) > CANDIDATES_KEPT:
         del kept[next(iter(kept))]
+
+
+class _Kept:
+    """A row created lately, as the in-file match needs it."""
+
+    __slots__ = ("candidate", "match_keys", "own_keys", "person_id")
+
+    def __init__(self, candidate: matching.Candidate, match_keys: list, own_keys: list) -> None:
+        self.candidate, self.match_keys, self.own_keys = candidate, match_keys, own_keys
+        self.person_id: int | None = None  # once the batch's ids are reserved
+
+
+def _remember(state: dict, number: int, query: matching.Candidate, ready: Prepared) -> None:
+    """A row to be created joins the rows in memory, and each of its keys' windows."""
+    state["recent"][number] = _Kept(query, ready.match_keys, ready.keys)
+    state["recent_order"].append(number)
+    keys = state["recent_keys"]
+    for k in ready.match_keys:
+        window = keys.get(k)
+        if window is None:
+            keys[k] = [number]
+        else:
+            window.append(number)
+            if len(window) > IN_FILE_WINDOW:
+                del window[0]
+
+
+_BLOOM_MASK = EVICTED_BITS - 1
+
+
+def _hold_key(bits: bytearray, h: int) -> None:
+    """Note a key hash in the Bloom filter (two bits of the 64-bit hash)."""
+    for bit in (h & _BLOOM_MASK, (h >> 32) & _BLOOM_MASK):
+        bits[bit >> 3] |= 1 << (bit & 7)
+
+
+def _may_hold(bits: bytearray, h: int) -> bool:
+    """False when the key hash was never noted (True may be a false positive)."""
+    a, b = h & _BLOOM_MASK, (h >> 32) & _BLOOM_MASK
+    return bool(bits[a >> 3] >> (a & 7) & 1 and bits[b >> 3] >> (b & 7) & 1)
+
+
+def _year_variants(key: str) -> tuple[int, int | None, int | None]:
+    """The hashes of a key of year Y and of the same key of years Y - 1 and Y + 1 (None
+    for a key without a year)."""
+    name, _at, year = key.rpartition("@")
+    if not year.isdigit():
+        return hash(key), None, None
+    y = int(year)
+    return hash(key), hash(f"{name}@{y - 1}"), hash(f"{name}@{y + 1}")
 
 
 def _array(values: list[int]) -> str:

@@ -184,3 +184,48 @@ def test_a_row_links_to_a_row_of_the_last_batch_or_an_older_one(world, between):
         )
         assert Person.objects.filter(city=world.a.city).count() >= between + 1
     assert links == {2: made.pk, last: made.pk}
+
+
+def _families_with_repeats(n: int) -> str:
+    """Rows of a few family names and birth years, and now and then the same person again
+    (another external id, half of them born a year apart) a few hundred rows later."""
+    families = ["Diallo", "Ndiaye", "Haddad", "Rahman", "Okafor", "Sow", "Bah", "Kone"]
+    rows = []
+    for i in range(n):
+        j = i - 37 - (i * 13) % 700 if i % 23 == 0 and i > 800 else i
+        year = 1960 + (j * 7) % 40 + (i != j and i % 2)  # a year apart: the same day
+        born = f"{1 + j % 28:02d}/{1 + j % 12:02d}/{year}"
+        rows.append(f"Y{i},{_name(j, 1)},{families[j % 8]} {_name(j, 5)},F,{born},SN,fr\n")
+    return HEADER + "".join(rows)
+
+
+def test_rows_moved_from_memory_to_the_name_table_are_matched_as_before(world, monkeypatch):
+    """The in-file match keeps the last IN_FILE_KEPT rows in memory and the older ones in
+    the run's table: however few stay in memory, the likely duplicates are the same."""
+    from lgnet.imports.kinds import persons
+
+    text = _families_with_repeats(1700)
+    reports, looked_up = [], []
+    for kept in (100_000, 150):
+        monkeypatch.setattr(persons, "IN_FILE_KEPT", kept)
+        with CaptureQueriesContext(connection) as queries:
+            checked = _run(world, _upload(world, text), apply=False)
+        looked_up.append(any("lgnet_import_names t" in q["sql"] for q in queries))
+        reports.append([(d["row"], d["rows"]) for d in checked.duplicates])
+    assert looked_up == [False, True]  # all in memory; then most rows in the table
+    assert len(reports[0]) >= 30
+    assert reports[1] == reports[0]
+
+
+def test_the_bloom_filter_of_the_name_table_forgets_no_key():
+    import random
+
+    from lgnet.imports.kinds.persons import EVICTED_BITS, _hold_key, _may_hold
+
+    bits = bytearray(EVICTED_BITS // 8)
+    noted = [hash(f"k{random.random()}@1990") for _ in range(5000)] + [-1, 0, 2**63 - 1]
+    for h in noted:
+        _hold_key(bits, h)
+    assert all(_may_hold(bits, h) for h in noted)
+    others = [hash(f"other{i}") for i in range(5000)]
+    assert sum(_may_hold(bits, h) for h in others) < 10  # few false positives
