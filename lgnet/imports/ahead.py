@@ -68,8 +68,12 @@ def _batches(kind, body: Iterator, mapping: dict, missing: bool, size: int) -> I
         if errors or missing:
             batch.append(Row(number, values, errors + ([None] if missing else [])))
         else:
-            ready = prepare(values) if prepare else None
-            batch.append(Row(number, values, errors, kind.key(values), ready))
+            if prepare:
+                ready = prepare(values)
+                key, values = kind.key(values), kind.carried(values)
+            else:
+                ready, key = None, kind.key(values)
+            batch.append(Row(number, values, errors, key, ready))
         if len(batch) >= size:
             yield batch
             batch = []

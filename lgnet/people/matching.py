@@ -346,21 +346,32 @@ def reaches(q: Candidate, r: Candidate, minimum: float) -> bool:
     their names.
 
     Each way ``name_score`` aligns the words (in place, crossed, overall) gives at most
-    the best similarity of one query word to one record word, and the score only grows
-    with the name similarity: when that best similarity cannot reach ``minimum``, neither
-    can the score.
+    the best similarity of one query word to one record word, times the penalty of its
+    weakest pair; when both names have two words or more, every alignment pairs two
+    words of different rows (query words) or of different columns (record words), so its
+    weakest pair is at most the second best of the rows' or of the columns' best
+    similarities. The score only grows with the name similarity: when that bound cannot
+    reach ``minimum``, neither can the score.
     """
     cf_q, cf_r = q.codice_fiscale.upper().strip(), r.codice_fiscale.upper().strip()
     if cf_q and cf_r and cf_q == cf_r:
         return minimum <= 0.99
     birth, _reason = _birth(q, r)
-    q_words = tokens(q.given_names) + tokens(q.family_names)
-    best = 0.0
+    q_words = _tokens(q.given_names) + _tokens(q.family_names)
+    bound = 0.0
     for given, family in [(r.given_names, r.family_names)] + [("", a) for a in r.aliases]:
-        for b in tokens(given) + tokens(family):
-            for a in q_words:
-                best = max(best, _token_similarity(a, b))
-    if _weigh(best, birth, q, r, cf_q, cf_r, None) < minimum:
+        r_words = _tokens(given) + _tokens(family)
+        if not q_words or not r_words:
+            continue  # no alignment: the names' similarity is 0 for this reading
+        table = [[_token_similarity(a, b) for b in r_words] for a in q_words]
+        rows = [max(row) for row in table]
+        value = max(rows)
+        if len(q_words) > 1 and len(r_words) > 1:
+            columns = sorted(max(column) for column in zip(*table, strict=True))
+            second = max(sorted(rows)[-2], columns[-2])
+            value *= _weakest_penalty(second)
+        bound = max(bound, value)
+    if _weigh(bound, birth, q, r, cf_q, cf_r, None) < minimum:
         return False
     names, _swapped, _partial = name_score(q, r)
     return _weigh(names, birth, q, r, cf_q, cf_r, None) >= minimum

@@ -343,6 +343,11 @@ class Kind:
         blob = json.dumps(values, sort_keys=True, default=str)
         return "#" + hashlib.sha256(blob.encode()).hexdigest()[:32]
 
+    def carried(self, values: dict) -> dict:
+        """What of a prepared row's values its run still reads (see ``lgnet.imports.ahead``:
+        the rest stays with the process that read it). All of them, unless a kind says."""
+        return values
+
     def start(self, ctx: Context) -> None:
         """Before the first row: load what the rows will look up."""
 

@@ -11,7 +11,7 @@ tables of the run's transaction), so memory stays flat however long the file is.
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from datetime import date
 from functools import cache
@@ -300,6 +300,11 @@ class PersonsKind(Kind):
             person.privacy_notice_on is not None,
         )
 
+    def carried(self, values: dict) -> dict:
+        """A prepared row's run reads its external id only (the other values, choices as
+        enumeration members among them, are costly to send between processes)."""
+        return {"external_id": values.get("external_id", "")}
+
     def write_batch(self, ctx: Context, items: list[Row]) -> list:
         """Check and write a batch of parsed and prepared rows: an Outcome or a RowRefused
         per row, in order. The batch is written before this returns."""
@@ -577,17 +582,23 @@ class PersonsKind(Kind):
     ) -> list[dict]:
         """The earlier rows of the file that are likely the same person, best first: those
         sharing the most name keys (as the registry's blocking does) are scored."""
-        shared: dict[int, int] = {}
+        shared: Counter[int] = Counter()
         recent_keys = state["recent_keys"]
         for key in keys:
-            for other in recent_keys.get(key, ()):
-                shared[other] = shared.get(other, 0) + 1
+            window = recent_keys.get(key)
+            if window:
+                shared.update(window)
+        found = {line: candidate for line, _count, candidate in earlier}
+        shared.update({line: count for line, count, _candidate in earlier})
+        # The rows sharing the most keys, the earliest first among equals: one number each
+        # to sort (fewer keys shared, larger; then the row).
+        ranked = sorted([((_RANKS - count) << 32) | line for line, count in shared.items()])
         recent = state["recent"]
-        candidates = [(line, count, cand) for line, count, cand in earlier]
-        candidates += [(n, count, recent[n].candidate) for n, count in shared.items()]
-        candidates.sort(key=lambda c: (-c[1], c[0]))
         in_file = []
-        for other, _count, candidate in candidates[:IN_FILE_SCORED]:
+        for rank in ranked[:IN_FILE_SCORED]:
+            other = rank & 0xFFFFFFFF
+            kept = recent.get(other)
+            candidate = kept.candidate if kept is not None else found[other]
             if not matching.may_reach(query, candidate, matching.LIKELY):
                 continue
             if not matching.reaches(query, candidate, matching.LIKELY):
@@ -868,6 +879,7 @@ def _remember(state: dict, number: int, query: matching.Candidate, ready: Prepar
 
 
 _BLOOM_MASK = EVICTED_BITS - 1
+_RANKS = 1 << 16  # more than the keys a row is looked up by
 
 
 def _hold_key(bits: bytearray, h: int) -> None:

@@ -183,3 +183,43 @@ def test_own_year_keys_are_the_query_keys_read_off_the_stored_keys():
             stored = keys_for(given, family, *aliases, birth_year=year)
             expected = query_keys(" ".join([given, *aliases]), family, birth_year=year)
             assert own_year_keys(stored, year) == expected, (given, year)
+
+
+def test_reaches_agrees_with_the_score_on_many_made_up_pairs():
+    """The bound ``reaches`` rules pairs out with (best word times the penalty of the
+    second best) never rules out a pair whose score reaches the minimum: names of one to
+    seven words, shared and near words, aliases, births alike and apart."""
+    import random
+
+    from lgnet.people.matching import reaches
+
+    rnd = random.Random(7)
+    words = ["Diallo", "Dialo", "Mohamed", "Muhammad", "Fatou", "Fatu", "Bah", "Ba", "Amadou"]
+    words += ["El Amrani", "Elamrani", "Ben Said", "Kone", "Koné", "Sow", "Abdel", "Rahman"]
+    words += ["Bakelimo", "Bakelima", "Lamine", "Aminata", "Aminatou", "Shevchenko"]
+
+    def made_up() -> Candidate:
+        given = " ".join(rnd.sample(words, rnd.randint(0, 3)))
+        family = " ".join(rnd.sample(words, rnd.randint(1, 4)))
+        aliases = [" ".join(rnd.sample(words, rnd.randint(1, 2))) for _ in range(rnd.randint(0, 1))]
+        born = date(1990 + rnd.randint(0, 1), rnd.randint(1, 2), rnd.randint(1, 2))
+        precision = rnd.choice(["day", "day", "month", "year", "estimated"])
+        return Candidate(
+            given_names=given,
+            family_names=family,
+            aliases=aliases,
+            sex=rnd.choice("FMU"),
+            birth_date=born,
+            birth_date_precision=precision,
+            nationalities=rnd.choice([["ML"], ["ML"], ["GN"], []]),
+        )
+
+    people = [made_up() for _ in range(160)]
+    reached = 0
+    for q in people:
+        for r in rnd.sample(people, 40):
+            value = score(q, r).score
+            reached += value >= LIKELY
+            for minimum in (POSSIBLE, LIKELY):
+                assert reaches(q, r, minimum) == (value >= minimum), (q, r, minimum)
+    assert reached > 50  # the pairs are not all easy to rule out
