@@ -185,6 +185,15 @@ class Candidate:
     nationalities: list[str] = field(default_factory=list)
     codice_fiscale: str = ""
 
+    def __reduce__(self):
+        # Rebuilt by its constructor: a slotted dataclass's own way (``__setstate__``, an
+        # attribute at a time) took 10 µs a candidate, and an import sends one per row
+        # between processes.
+        return (Candidate, tuple(getattr(self, name) for name in _CANDIDATE_FIELDS))
+
+
+_CANDIDATE_FIELDS = tuple(Candidate.__dataclass_fields__)
+
 
 @dataclass
 class Match:
@@ -341,9 +350,61 @@ def score(q: Candidate, r: Candidate) -> Match:
     return Match(_weigh(names, birth, q, r, cf_q, cf_r, reasons), reasons)
 
 
+# A name word with what ``_token_similarity`` derives from it, derived once: the word, its
+# skeleton, the word without a leading article (``strip_particle``) and its skeleton, the
+# particles it starts with (longest first). A plain tuple: rows carry their words from the
+# process that reads them to the run, and a tuple crosses quickest.
+Word = tuple[str, str, str, str, tuple[str, ...]]
+
+
+def word(token: str) -> Word:
+    stripped = strip_particle(token)
+    starts = tuple(p for p in _PARTICLES_LONGEST_FIRST if token.startswith(p))
+    return (token, skeleton(token), stripped, skeleton(stripped), starts)
+
+
+Readings = tuple[tuple[Word, ...], ...]
+
+
+def readings(c: Candidate) -> Readings:
+    """The words of each way ``name_score`` reads a record's names: its given and family
+    names, then each alias (the first reading is the one a query is read by)."""
+    names = [(c.given_names, c.family_names)] + [("", alias) for alias in c.aliases]
+    return tuple(
+        tuple(word(t) for t in _tokens(given) + _tokens(family)) for given, family in names
+    )
+
+
+def word_similarity(x: Word, y: Word) -> float:
+    """``_token_similarity`` of two words read beforehand (the same value)."""
+    a, ka, sa, ksa, pa = x
+    b, kb, sb, ksb, pb = y
+    if a == b:
+        return 1.0
+    plain = JaroWinkler.similarity(a, b)
+    if ka and ka == kb and (len(ka) >= 3 or plain >= 0.7):
+        return 0.95
+    if pa and pb:
+        for particle in pa:  # the longest first, as _token_similarity tries them
+            if particle in pb:
+                ra, rb = a[len(particle) :], b[len(particle) :]
+                if len(ra) >= 3 and len(rb) >= 3:
+                    return _token_similarity(ra, rb)
+    if (sa, sb) != (a, b) and (sa == sb or ksa == ksb):
+        return 0.93
+    return max(plain, JaroWinkler.similarity(sa, sb) * 0.97)
+
+
 def reaches(q: Candidate, r: Candidate, minimum: float) -> bool:
     """Whether ``score(q, r).score >= minimum``, deciding most pairs without aligning
-    their names.
+    their names (``reaches_read`` with the names read here)."""
+    return reaches_read(q, readings(q)[0], r, readings(r), minimum)
+
+
+def reaches_read(
+    q: Candidate, q_words: tuple[Word, ...], r: Candidate, r_readings: Readings, minimum: float
+) -> bool:
+    """``reaches`` of names read beforehand (``readings``: the query's first reading).
 
     Each way ``name_score`` aligns the words (in place, crossed, overall) gives at most
     the best similarity of one query word to one record word, times the penalty of its
@@ -357,13 +418,11 @@ def reaches(q: Candidate, r: Candidate, minimum: float) -> bool:
     if cf_q and cf_r and cf_q == cf_r:
         return minimum <= 0.99
     birth, _reason = _birth(q, r)
-    q_words = _tokens(q.given_names) + _tokens(q.family_names)
     bound = 0.0
-    for given, family in [(r.given_names, r.family_names)] + [("", a) for a in r.aliases]:
-        r_words = _tokens(given) + _tokens(family)
+    for r_words in r_readings:
         if not q_words or not r_words:
             continue  # no alignment: the names' similarity is 0 for this reading
-        table = [[_token_similarity(a, b) for b in r_words] for a in q_words]
+        table = [[word_similarity(a, b) for b in r_words] for a in q_words]
         rows = [max(row) for row in table]
         value = max(rows)
         if len(q_words) > 1 and len(r_words) > 1:

@@ -68,9 +68,9 @@ from lgnet.people.models import Person
 BATCH = 500
 IN_FILE_WINDOW = 50  # earlier rows remembered per name key, at most
 IN_FILE_SCORED = 20  # earlier rows scored in full per row, at most
-# Earlier rows' fields kept in memory, the last written or read (the rows near many others,
-# those of a common family name and birth year, are read by batch after batch).
-CANDIDATES_KEPT = 20000
+# Fields of rows older than IN_FILE_KEPT kept in memory, the last read from the table (the
+# rows near many others, those of a common family name and birth year, are read again).
+CANDIDATES_KEPT = 2000
 # Rows created last whose name keys stay in memory for the in-file match (the older ones are
 # looked up in the run's name table, when its Bloom filter says it may hold the key).
 IN_FILE_KEPT = 20000
@@ -252,7 +252,7 @@ class PersonsKind(Kind):
             evicted_keys=bytearray(EVICTED_BITS // 8),
             held_rows=0,
             targets={},  # row -> person, of older batches' rows this batch's decisions name
-            # person id -> candidate, of the rows written last or read last (CANDIDATES_KEPT)
+            # person id -> candidate, of the rows read last from the table (CANDIDATES_KEPT)
             candidates={},
         )
         _temporary_buffers()
@@ -294,6 +294,7 @@ class PersonsKind(Kind):
             text,
             person if text is None else None,
             query,
+            matching.readings(query),
             _query_keys(person),
             person.match_keys,
             person.birth_display,
@@ -418,7 +419,7 @@ class PersonsKind(Kind):
         a likely duplicate until they choose."""
         state = ctx.state
         query = ready.query
-        in_file = self._in_file(state, query, ready.keys, earlier)
+        in_file = self._in_file(state, ready, earlier)
         if in_registry or in_file:
             found = {
                 "row": number,
@@ -452,7 +453,7 @@ class PersonsKind(Kind):
             if decision != "create" and not ctx.create_duplicates:
                 return Outcome("duplicate")
         state["batch_rows"][number] = (query, ready)
-        _remember(state, number, query, ready)
+        _remember(state, number, ready)
         state["pending"].append((number, key, ready))
         return Outcome("created", ("row", number))
 
@@ -570,21 +571,21 @@ class PersonsKind(Kind):
                         near[pk] = _candidate(*fields)
                         _keep(kept, pk, near[pk])
         for index, line, shared, person_id in hits:
-            found[index].append((line, shared, near[person_id]))
+            if person_id in near:
+                found[index].append((line, shared, near[person_id]))
         return found
 
     def _in_file(
         self,
         state: dict,
-        query: matching.Candidate,
-        keys: list[str],
+        ready: Prepared,
         earlier: list[tuple[int, int, matching.Candidate]],
     ) -> list[dict]:
         """The earlier rows of the file that are likely the same person, best first: those
         sharing the most name keys (as the registry's blocking does) are scored."""
         shared: Counter[int] = Counter()
         recent_keys = state["recent_keys"]
-        for key in keys:
+        for key in ready.keys:
             window = recent_keys.get(key)
             if window:
                 shared.update(window)
@@ -594,6 +595,7 @@ class PersonsKind(Kind):
         # to sort (fewer keys shared, larger; then the row).
         ranked = sorted([((_RANKS - count) << 32) | line for line, count in shared.items()])
         recent = state["recent"]
+        query, words = ready.query, ready.readings[0]
         in_file = []
         for rank in ranked[:IN_FILE_SCORED]:
             other = rank & 0xFFFFFFFF
@@ -601,7 +603,8 @@ class PersonsKind(Kind):
             candidate = kept.candidate if kept is not None else found[other]
             if not matching.may_reach(query, candidate, matching.LIKELY):
                 continue
-            if not matching.reaches(query, candidate, matching.LIKELY):
+            read = kept.readings if kept is not None else matching.readings(candidate)
+            if not matching.reaches_read(query, words, candidate, read, matching.LIKELY):
                 continue
             match = matching.score(query, candidate)
             if match.score >= matching.LIKELY:
@@ -722,11 +725,12 @@ class PersonsKind(Kind):
         table: their own year's keys, sent now (written before the next batch's lookup)."""
         recent, order, keys = state["recent"], state["recent_order"], state["recent_keys"]
         lines = []
-        stored, kept = state["evicted_keys"], state["candidates"]
-        while len(order) > IN_FILE_KEPT:
+        stored = state["evicted_keys"]
+        # Never this batch's rows: their persons are written after the next batch's lookup.
+        while len(order) > max(IN_FILE_KEPT, BATCH):
             number = order.popleft()
             row = recent.pop(number)
-            for k in row.match_keys:
+            for k in (spread for own in row.own_keys for spread in _years_around(own)):
                 window = keys.get(k)
                 # The oldest row in memory is the first of each window it is still in.
                 if window and window[0] == number:
@@ -737,7 +741,6 @@ class PersonsKind(Kind):
                 h = hash(k)
                 _hold_key(stored, h)
                 lines.append(f"{h}\t{number}\t{row.person_id}\n")
-            _keep(kept, row.person_id, row.candidate)  # its fields, should a lookup find it
             state["evicted"] += 1
         if lines:
             copy = Copy(f"COPY {_NAMES} (key, line, person_id) FROM STDIN", "".join(lines), [])
@@ -761,6 +764,7 @@ class Prepared(NamedTuple):
     text: str | None  # None: a value only psycopg writes, and the person is given whole
     person: Person | None
     query: matching.Candidate
+    readings: matching.Readings  # its name words read for the match (``matching.readings``)
     keys: list[str]  # the keys it is looked up by
     match_keys: list[str]  # the keys it is stored with
     birth: str  # the birth date as the preview shows it
@@ -856,16 +860,19 @@ def _keep(kept: dict, pk: int, candidate: matching.Candidate) -> None:
 class _Kept:
     """A row created lately, as the in-file match needs it."""
 
-    __slots__ = ("candidate", "match_keys", "own_keys", "person_id")
+    __slots__ = ("candidate", "readings", "own_keys", "person_id")
 
-    def __init__(self, candidate: matching.Candidate, match_keys: list, own_keys: list) -> None:
-        self.candidate, self.match_keys, self.own_keys = candidate, match_keys, own_keys
+    def __init__(self, ready: Prepared) -> None:
+        self.candidate, self.readings = ready.query, ready.readings
+        # Its stored keys are its own year's keys and the same of the years either side
+        # (``_years_around``): kept once, not three times.
+        self.own_keys = ready.keys
         self.person_id: int | None = None  # once the batch's ids are reserved
 
 
-def _remember(state: dict, number: int, query: matching.Candidate, ready: Prepared) -> None:
+def _remember(state: dict, number: int, ready: Prepared) -> None:
     """A row to be created joins the rows in memory, and each of its keys' windows."""
-    state["recent"][number] = _Kept(query, ready.match_keys, ready.keys)
+    state["recent"][number] = _Kept(ready)
     state["recent_order"].append(number)
     keys = state["recent_keys"]
     for k in ready.match_keys:
@@ -894,14 +901,20 @@ def _may_hold(bits: bytearray, h: int) -> bool:
     return bool(bits[a >> 3] >> (a & 7) & 1 and bits[b >> 3] >> (b & 7) & 1)
 
 
-def _year_variants(key: str) -> tuple[int, int | None, int | None]:
-    """The hashes of a key of year Y and of the same key of years Y - 1 and Y + 1 (None
-    for a key without a year)."""
+def _years_around(key: str) -> list[str]:
+    """A key of year Y and the same key of years Y - 1 and Y + 1 (``keys_for``'s spread;
+    a key without a year alone)."""
     name, _at, year = key.rpartition("@")
     if not year.isdigit():
-        return hash(key), None, None
+        return [key]
     y = int(year)
-    return hash(key), hash(f"{name}@{y - 1}"), hash(f"{name}@{y + 1}")
+    return [key, f"{name}@{y - 1}", f"{name}@{y + 1}"]
+
+
+def _year_variants(key: str) -> tuple[int, int | None, int | None]:
+    """The hashes of ``_years_around(key)`` (None for the years a key without one lacks)."""
+    around = [hash(k) for k in _years_around(key)]
+    return (around[0], None, None) if len(around) == 1 else (around[0], around[1], around[2])
 
 
 def _array(values: list[int]) -> str:

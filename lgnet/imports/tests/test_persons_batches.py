@@ -206,7 +206,7 @@ def test_rows_moved_from_memory_to_the_name_table_are_matched_as_before(world, m
 
     text = _families_with_repeats(1700)
     reports, looked_up = [], []
-    for kept in (100_000, 150):
+    for kept in (100_000, 10):  # BATCH rows stay at least
         monkeypatch.setattr(persons, "IN_FILE_KEPT", kept)
         with CaptureQueriesContext(connection) as queries:
             checked = _run(world, _upload(world, text), apply=False)
@@ -229,3 +229,34 @@ def test_the_bloom_filter_of_the_name_table_forgets_no_key():
     assert all(_may_hold(bits, h) for h in noted)
     others = [hash(f"other{i}") for i in range(5000)]
     assert sum(_may_hold(bits, h) for h in others) < 10  # few false positives
+
+
+def test_the_cycle_collector_runs_rarely_during_a_run_and_as_before_after(world, monkeypatch):
+    import gc
+
+    from lgnet.imports.kinds.persons import PersonsKind
+
+    seen = []
+    start = PersonsKind.start
+    monkeypatch.setattr(
+        PersonsKind,
+        "start",
+        lambda self, ctx: (seen.append(gc.get_threshold()), start(self, ctx))[1],
+    )
+    before = gc.get_threshold()
+    done = _run(world, _upload(world, HEADER + "".join(_rows(3))))
+    assert done.status == ImportStatus.APPLIED
+    assert seen == [services.RUN_COLLECTION_THRESHOLDS] != [before]
+    assert gc.get_threshold() == before
+
+
+def test_a_rows_stored_keys_are_its_own_years_keys_and_the_years_either_side():
+    """Rows leave memory by the keys ``_years_around`` gives of their own year's keys:
+    exactly the keys the registry stores for them."""
+    from lgnet.imports.kinds.persons import _years_around
+    from lgnet.people.matching import keys_for, own_year_keys
+
+    for names, year in [(("Mohamed Lamine", "El Amrani", "Md Amrani"), 1990), (("Awa", ""), None)]:
+        stored = keys_for(*names, birth_year=year)
+        pairs, singles = own_year_keys(stored, year)
+        assert sorted(k for own in pairs + singles for k in _years_around(own)) == sorted(stored)

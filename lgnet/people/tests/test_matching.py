@@ -223,3 +223,25 @@ def test_reaches_agrees_with_the_score_on_many_made_up_pairs():
             for minimum in (POSSIBLE, LIKELY):
                 assert reaches(q, r, minimum) == (value >= minimum), (q, r, minimum)
     assert reached > 50  # the pairs are not all easy to rule out
+
+
+def test_words_read_beforehand_are_as_similar_as_the_words_themselves():
+    """``word_similarity`` of words read once by ``word`` is ``_token_similarity``'s value,
+    particles, articles and short skeletons included."""
+    import random
+
+    from lgnet.people.matching import _token_similarity, tokens, word, word_similarity
+
+    names = ["Diallo", "Dialo", "Djalo", "Jallow", "Mohamed", "Muhammad", "Md", "Ali", "Wael"]
+    names += ["El Amrani", "Elamrani", "Alamrani", "Amrani", "Ben Said", "Bensaid", "Ben Amor"]
+    names += ["Abdel Rahman", "Abdelrahman", "Abd Al Rahman", "Abu Bakr", "Ould Ahmed", "N'Diaye"]
+    names += ["Ndiaye", "Shevchenko", "Chevtchenko", "Alberto", "Albert", "Ibn Sina", "Al", "El"]
+    names += ["Kone", "Koné", "Bakelimo", "Bakelima", "Elmo", "Alice", "Abdul", "Abdou", "Ba"]
+    words = sorted({t for name in names for t in tokens(name)})
+    rnd = random.Random(3)
+    pairs = [(a, b) for a in words for b in words]
+    pairs += [
+        (rnd.choice(words) + x, rnd.choice(words)) for x in ("", "a", "ou") for _ in range(50)
+    ]
+    for a, b in pairs:
+        assert word_similarity(word(a), word(b)) == _token_similarity(a, b), (a, b)
