@@ -49,6 +49,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("city"),
+        db_index=False,  # the (city, -at) index leads with it
     )
     action = models.CharField(_("action"), max_length=80)
     target_type = models.CharField(_("object type"), max_length=80, blank=True)

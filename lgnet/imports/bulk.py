@@ -38,9 +38,15 @@ def _element(value: str) -> str:
 
 
 def _texts(value: list) -> str | None:
-    if all(isinstance(v, str) for v in value):
+    try:
+        whole = "".join(value)  # refused (TypeError) unless every element is text
+    except TypeError:
+        return None
+    if not value:
+        return "{}"
+    if '"' in whole or "\\" in whole:  # elements to escape one by one
         return _text("{" + ",".join(map(_element, value)) + "}")
-    return None
+    return _text('{"' + '","'.join(value) + '"}')
 
 
 def _aware(value: datetime) -> str | None:

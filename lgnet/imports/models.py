@@ -106,7 +106,11 @@ class ImportedRecord(CityOwned):
     """
 
     data_import = models.ForeignKey(
-        Import, on_delete=models.PROTECT, related_name="records", verbose_name=_("import")
+        Import,
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=_("import"),
+        db_index=False,  # the (data_import, row) index leads with it
     )
     kind = models.CharField(_("kind"), max_length=20)
     row = models.PositiveIntegerField(_("row"))

@@ -123,7 +123,14 @@ def test_text_that_copy_and_arrays_escape_is_stored_as_written(world):
     braces, tabs and line breaks in names and lists come back as they were."""
     given = 'Anna "Nana" \\ {x}'
     family = "O'Brien, Jr.\tII"
-    aliases = ["a,b", "{c}", 'd"e', "f\\g", "NULL", "h\ni"]
+    for aliases in (
+        ["a,b", "{c}", 'd"e', "f\\g", "NULL", "h\ni"],
+        ["a,b", "{c}", "NULL", "", " x\t"],
+    ):
+        _stored_as_written(world, given, family, aliases)
+
+
+def _stored_as_written(world, given: str, family: str, aliases: list[str]) -> None:
     with scope(city=world.a.city):
         person = Person(
             city=world.a.city,
