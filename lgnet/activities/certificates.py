@@ -47,7 +47,7 @@ def verification_code(enrolment) -> str:
 def enrolment_number(code: str) -> int | None:
     """The enrolment number a verification code starts with (None: not a code)."""
     number = "".join(code.split()).split("-", 1)[0]
-    return int(number) if number.isdigit() and len(number) <= 12 else None
+    return int(number) if number.isascii() and number.isdigit() and len(number) <= 12 else None
 
 
 def matches(enrolment, code: str) -> bool:

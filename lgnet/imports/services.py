@@ -6,6 +6,7 @@ import ctypes
 import functools
 import gc
 import itertools
+import threading
 from collections.abc import Callable
 from contextlib import closing, contextmanager
 from datetime import timedelta
@@ -168,17 +169,28 @@ def run(
 RUN_COLLECTION_THRESHOLDS = (100_000, 50, 1000)
 
 
+_running = {"runs": 0, "before": None}  # runs in this process, the thresholds before them
+_running_lock = threading.Lock()
+
+
 @contextmanager
 def _rare_collections():
     """The cycle collector runs rarely while an import runs (the reading process, forked
-    inside, too); as before afterwards."""
+    inside, too); as before once the process's last run ends (runs in threads of one
+    process overlap: the first sets the thresholds, the last puts them back)."""
     steady_heap()
-    before = gc.get_threshold()
-    gc.set_threshold(*RUN_COLLECTION_THRESHOLDS)
+    with _running_lock:
+        if not _running["runs"]:
+            _running["before"] = gc.get_threshold()
+            gc.set_threshold(*RUN_COLLECTION_THRESHOLDS)
+        _running["runs"] += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _running_lock:
+            _running["runs"] -= 1
+            if not _running["runs"]:
+                gc.set_threshold(*_running["before"])
 
 
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
@@ -199,7 +211,7 @@ def steady_heap() -> bool:
     try:
         libc = ctypes.CDLL(None)
         return bool(libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM))
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no C library to load, or no mallopt
         return False
 
 

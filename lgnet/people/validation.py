@@ -9,7 +9,7 @@ from lgnet.people.choices import COUNTRY_CODES, LANGUAGE_CODES
 
 def _provisional_code_is_valid(code: str) -> bool:
     """The 11-digit provisional code given to asylum seekers (checksum as in VAT numbers)."""
-    if len(code) != 11 or not code.isdigit():
+    if len(code) != 11 or not (code.isascii() and code.isdigit()):
         return False
     total = 0
     for i, char in enumerate(code[:10]):
@@ -25,7 +25,7 @@ def clean_codice_fiscale(value: str) -> str:
     code = "".join((value or "").split()).upper()
     if not code:
         return ""
-    if code.isdigit():
+    if code.isascii() and code.isdigit():
         if _provisional_code_is_valid(code):
             return code
         raise ValidationError(

@@ -910,6 +910,10 @@ def test_the_city_verifies_a_certificates_code(client, world, login):
         )
     assert 'data-valid="false"' in client.post(url, {"code": theirs}).content.decode()
     assert client.post(url, {"code": "not a code"}).status_code == 200
+    # Digits that are not 0-9 (superscripts pass str.isdigit but not int) are no code either.
+    for odd in ("²-ABCD", "١٢-ABCD"):
+        answer = client.post(url, {"code": odd})
+        assert answer.status_code == 200 and 'data-valid="false"' in answer.content.decode()
 
 
 def test_a_language_certificate_feeds_the_plans_language_goals(world):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _l
 from lgnet.core.exceptions import RuleBroken
 from lgnet.housing.models import ExitReason
 from lgnet.imports.kinds.activities import EnrolmentsKind
-from lgnet.imports.kinds.base import Column, Context, choice, parse_date, text
+from lgnet.imports.kinds.base import Column, Context, choice, is_id, parse_date, text
 from lgnet.imports.kinds.cases import _PersonFinder, _RowByRow
 
 __all__ = ["EnrolmentsKind", "PlacementsKind"]
@@ -23,7 +23,7 @@ def _bed(city, reference: str):
     from lgnet.housing.models import Bed
 
     beds = Bed.objects.filter(city=city).select_related("facility")
-    bed = beds.filter(pk=int(reference)).first() if reference.isdigit() else None
+    bed = beds.filter(pk=int(reference)).first() if is_id(reference) else None
     if bed is None and "·" in reference:
         facility, label = (part.strip() for part in reference.rsplit("·", 1))
         bed = beds.filter(facility__name__iexact=facility, label__iexact=label).first()

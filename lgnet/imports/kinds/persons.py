@@ -42,6 +42,7 @@ from lgnet.imports.kinds.base import (
     Outcome,
     RowRefused,
     choice,
+    is_id,
     parse_birth,
     parse_date,
     parse_list,
@@ -249,7 +250,7 @@ class PersonsKind(Kind):
             # The rows created before those: their own year's name keys in the run's name
             # table, and a Bloom filter of the keys there (most lookups need no query).
             evicted=0,
-            evicted_keys=bytearray(EVICTED_BITS // 8),
+            evicted_keys=None,  # made at the first row moved (8 MB): most files never do
             held_rows=0,
             targets={},  # row -> person, of older batches' rows this batch's decisions name
             # person id -> candidate, of the rows read last from the table (CANDIDATES_KEPT)
@@ -413,7 +414,7 @@ class PersonsKind(Kind):
         key: str,
         ready: Prepared,
         in_registry: list[dict],
-        earlier: list[tuple[int, int, matching.Candidate]],
+        earlier: dict[str, list[tuple[int, matching.Candidate]]],
     ) -> Outcome:
         """Create the person, link the row to the record the operator chose, or hold it as
         a likely duplicate until they choose."""
@@ -441,12 +442,12 @@ class PersonsKind(Kind):
             if decision.startswith("person:"):
                 chosen = decision.split(":", 1)[1]
                 ids = {c["id"] for c in found["candidates"]}
-                if not chosen.isdigit() or int(chosen) not in ids:
+                if not is_id(chosen) or int(chosen) not in ids:
                     raise RowRefused("", _("Choose one of the persons proposed."))
                 return Outcome("linked", ("person", int(chosen)))
             if decision.startswith("row:"):
                 other = decision.split(":", 1)[1]
-                target = self._row_target(ctx, int(other)) if other.isdigit() else None
+                target = self._row_target(ctx, int(other)) if is_id(other) else None
                 if target is None:
                     raise RowRefused("", _("Choose one of the rows proposed."))
                 return Outcome("linked", target)
@@ -483,25 +484,26 @@ class PersonsKind(Kind):
 
     def _earlier_rows(
         self, ctx: Context, lookups: list[list[str]]
-    ) -> list[list[tuple[int, int, matching.Candidate]]]:
-        """For each query, the rows created before the last IN_FILE_KEPT sharing the most
-        name keys with it (at most IN_FILE_SCORED, among the last IN_FILE_WINDOW rows of
-        each key): (row, keys shared, candidate). One query for the batch, none when the
-        run's name table cannot hold any.
+    ) -> list[dict[str, list[tuple[int, matching.Candidate]]]]:
+        """For each query, by name key, the rows created before the last IN_FILE_KEPT that
+        may be in the key's window (its last IN_FILE_WINDOW rows of the whole file), latest
+        first: (row, candidate). One query for the batch, none when the run's name table
+        cannot hold any.
 
-        Each key's window is its last IN_FILE_WINDOW rows of the whole file so far: those in
-        memory first (``_in_file``), then the table's, asked only for the keys whose window
-        the memory leaves room in and that the table may hold (its Bloom filter).
+        A key's window is its rows in memory first, then the table's: the table is asked
+        only for the keys whose window the memory leaves room in and that it may hold (its
+        Bloom filter), for as many rows as that room. The batch's own rows join the memory
+        as it is decided, so ``_in_file`` cuts each key's rows to the room left then.
         """
-        found: list[list[tuple[int, int, matching.Candidate]]] = [[] for _keys in lookups]
+        found: list[dict[str, list]] = [{} for _keys in lookups]
         state = ctx.state
         if not state["evicted"] or not lookups:
             return found
         recent, stored = state["recent_keys"], state["evicted_keys"]
-        indexes, limits = [], []
+        indexes, positions, limits = [], [], []
         years: tuple[list, list, list] = ([], [], [])
         for index, lookup in enumerate(lookups):
-            for key in lookup:
+            for position, key in enumerate(lookup):
                 room = IN_FILE_WINDOW - len(recent.get(key, ()))
                 if room <= 0:
                     continue
@@ -509,6 +511,7 @@ class PersonsKind(Kind):
                 if not any(_may_hold(stored, h) for h in variants if h is not None):
                     continue
                 indexes.append(index)
+                positions.append(position)
                 limits.append(room)
                 for column, h in zip(years, variants, strict=True):
                     column.append("NULL" if h is None else str(h))
@@ -518,79 +521,81 @@ class PersonsKind(Kind):
         # the rows of years Y - 1 to Y + 1 (those whose stored keys, ``keys_for``, it meets).
         sql = f"""
             WITH q AS (
-                SELECT * FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::bigint[],
-                                     %s::int[]) AS q(i, k0, k1, k2, n)
-            ),
-            hits AS (
-                SELECT q.i, w.line, max(w.person_id) AS person_id, count(*) AS shared
-                FROM q CROSS JOIN LATERAL (
-                    SELECT u.line, u.person_id FROM (
-                        (SELECT t.line, t.person_id FROM {_NAMES} t
-                         WHERE t.key = q.k0 ORDER BY t.line DESC LIMIT q.n)
-                        UNION ALL
-                        (SELECT t.line, t.person_id FROM {_NAMES} t
-                         WHERE t.key = q.k1 ORDER BY t.line DESC LIMIT q.n)
-                        UNION ALL
-                        (SELECT t.line, t.person_id FROM {_NAMES} t
-                         WHERE t.key = q.k2 ORDER BY t.line DESC LIMIT q.n)
-                    ) u ORDER BY u.line DESC LIMIT q.n
-                ) w
-                GROUP BY q.i, w.line
-            ),
-            ranked AS (
-                SELECT hits.*, row_number() OVER (
-                    PARTITION BY hits.i ORDER BY hits.shared DESC, hits.line
-                ) AS rank
-                FROM hits
+                SELECT * FROM unnest(%s::int[], %s::int[], %s::bigint[], %s::bigint[],
+                                     %s::bigint[], %s::int[]) AS q(i, j, k0, k1, k2, n)
             )
-            SELECT i, line, shared, person_id FROM ranked WHERE rank <= %s ORDER BY i, rank
+            SELECT q.i, q.j, w.line, w.person_id
+            FROM q CROSS JOIN LATERAL (
+                SELECT u.line, u.person_id FROM (
+                    (SELECT t.line, t.person_id FROM {_NAMES} t
+                     WHERE t.key = q.k0 ORDER BY t.line DESC LIMIT q.n)
+                    UNION ALL
+                    (SELECT t.line, t.person_id FROM {_NAMES} t
+                     WHERE t.key = q.k1 ORDER BY t.line DESC LIMIT q.n)
+                    UNION ALL
+                    (SELECT t.line, t.person_id FROM {_NAMES} t
+                     WHERE t.key = q.k2 ORDER BY t.line DESC LIMIT q.n)
+                ) u ORDER BY u.line DESC LIMIT q.n
+            ) w
+            ORDER BY q.i, q.j, w.line DESC
         """  # noqa: S608 - the table names are this module's constants
         with connection.cursor() as cursor:
             # The arrays as one literal each: quoting thousands of numbers one by one costs.
-            arrays = [_array(indexes), *("{" + ",".join(c) + "}" for c in years), _array(limits)]
-            cursor.execute(sql, [*arrays, IN_FILE_SCORED])
+            arrays = [_array(indexes), _array(positions)]
+            arrays += ["{" + ",".join(column) + "}" for column in years] + [_array(limits)]
+            cursor.execute(sql, arrays)
             hits = cursor.fetchall()
-            kept = ctx.state["candidates"]
-            near = {}
-            for person_id in {person_id for *_hit, person_id in hits}:
-                if person_id in kept:
-                    near[person_id] = kept[person_id] = kept.pop(person_id)  # the last to go
-            missing = {person_id for *_hit, person_id in hits} - near.keys()
-            if missing:
-                # Each earlier row's fields once, however many rows it is near. By primary
-                # key only: the rows this transaction wrote have no statistics yet, and with
-                # the city in the condition the planner would read the whole city instead.
-                cursor.execute(
-                    "SELECT id, city_id, given_names, family_names, aliases, sex, birth_date,"
-                    " birth_date_precision, nationalities, codice_fiscale FROM people_person"
-                    " WHERE id = ANY(%s::bigint[])",
-                    [_array(sorted(missing))],
-                )
-                for pk, city_id, *fields in cursor.fetchall():
-                    if city_id == ctx.city.pk:
-                        near[pk] = _candidate(*fields)
-                        _keep(kept, pk, near[pk])
-        for index, line, shared, person_id in hits:
-            if person_id in near:
-                found[index].append((line, shared, near[person_id]))
+            near = self._candidates(ctx, cursor, {person_id for *_hit, person_id in hits})
+        for index, position, line, person_id in hits:
+            key = lookups[index][position]
+            found[index].setdefault(key, []).append((line, near[person_id]))
         return found
+
+    def _candidates(self, ctx: Context, cursor, ids: set[int]) -> dict[int, matching.Candidate]:
+        """The fields of rows the run wrote, as candidates: kept in memory (the last
+        CANDIDATES_KEPT read) or read once each, however many rows they are near."""
+        kept = ctx.state["candidates"]
+        near = {}
+        for person_id in ids:
+            if person_id in kept:
+                near[person_id] = kept[person_id] = kept.pop(person_id)  # the last to go
+        missing = ids - near.keys()
+        if missing:
+            # By primary key only: the rows this transaction wrote have no statistics yet,
+            # and with the city in the condition the planner would read the whole city.
+            cursor.execute(
+                "SELECT id, city_id, given_names, family_names, aliases, sex, birth_date,"
+                " birth_date_precision, nationalities, codice_fiscale FROM people_person"
+                " WHERE id = ANY(%s::bigint[])",
+                [_array(sorted(missing))],
+            )
+            for pk, city_id, *fields in cursor.fetchall():
+                if city_id == ctx.city.pk:
+                    near[pk] = _candidate(*fields)
+                    _keep(kept, pk, near[pk])
+        return near
 
     def _in_file(
         self,
         state: dict,
         ready: Prepared,
-        earlier: list[tuple[int, int, matching.Candidate]],
+        earlier: dict[str, list[tuple[int, matching.Candidate]]],
     ) -> list[dict]:
         """The earlier rows of the file that are likely the same person, best first: those
-        sharing the most name keys (as the registry's blocking does) are scored."""
+        sharing the most name keys (as the registry's blocking does) are scored. A key's
+        rows are its window: its last IN_FILE_WINDOW rows, in memory then in the table."""
         shared: Counter[int] = Counter()
         recent_keys = state["recent_keys"]
+        found = {}
         for key in ready.keys:
             window = recent_keys.get(key)
             if window:
                 shared.update(window)
-        found = {line: candidate for line, _count, candidate in earlier}
-        shared.update({line: count for line, count, _candidate in earlier})
+            older = earlier.get(key)
+            if older:
+                for line, candidate in older[: IN_FILE_WINDOW - len(window or ())]:
+                    shared[line] += 1
+                    found[line] = candidate
         # The rows sharing the most keys, the earliest first among equals: one number each
         # to sort (fewer keys shared, larger; then the row).
         ranked = sorted([((_RANKS - count) << 32) | line for line, count in shared.items()])
@@ -636,7 +641,7 @@ class PersonsKind(Kind):
         for row in items:
             decision = str(ctx.decisions.get(str(row.number), ""))
             other = decision.split(":", 1)[1] if decision.startswith("row:") else ""
-            if other.isdigit() and int(other) not in ctx.state["last_written"]:
+            if is_id(other) and int(other) not in ctx.state["last_written"]:
                 named.add(int(other))
         if not named:
             return {}
@@ -725,6 +730,8 @@ class PersonsKind(Kind):
         table: their own year's keys, sent now (written before the next batch's lookup)."""
         recent, order, keys = state["recent"], state["recent_order"], state["recent_keys"]
         lines = []
+        if state["evicted_keys"] is None and len(order) > max(IN_FILE_KEPT, BATCH):
+            state["evicted_keys"] = bytearray(EVICTED_BITS // 8)
         stored = state["evicted_keys"]
         # Never this batch's rows: their persons are written after the next batch's lookup.
         while len(order) > max(IN_FILE_KEPT, BATCH):

@@ -366,6 +366,9 @@ def test_placements_take_their_exit_and_cases_their_status(named):
     )
     report = check(world, upload(world, services_file, "services"))
     assert where(report) == [(2, "person")]
+    # A bed written with digits that are not 0-9, or past any id: an error on its cell.
+    odd = "person,bed,start_date\nTA-2,²,01/03/2024\nTA-2,99999999999999999999,01/03/2024\n"
+    assert where(check(world, upload(world, odd, "placements"))) == [(2, "bed"), (3, "bed")]
 
 
 # --- exports --------------------------------------------------------------------------------

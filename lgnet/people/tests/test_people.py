@@ -64,6 +64,17 @@ def test_bad_identity_fields_answer_400_on_the_field(client, world, bearer, fiel
     assert field in {e["field"] for e in response.json()["errors"]}
 
 
+def test_a_provisional_code_of_other_digits_is_refused_not_crashed(client, world, bearer):
+    """Superscript digits pass str.isdigit but not int(): a field error, not a 500; other
+    scripts' digits (which int() reads) are no provisional code either."""
+    for code in ["¹²³⁴⁵⁶⁷⁸⁹⁰¹", "٠١٢٣٤٥٦٧٨٩٧"]:
+        body = {"given_names": "Mario", "family_names": "Rossi", "sex": "M"}
+        body |= {"birth_date": "1980-01-01", "codice_fiscale": code}
+        response = api(client, "post", "/api/v1/persons", bearer("caseworker"), body)
+        assert response.status_code == 400, (code, response.content)
+        assert "codice_fiscale" in {e["field"] for e in response.json()["errors"]}
+
+
 def test_valid_codice_fiscale_and_provisional_code_are_accepted(client, world, bearer):
     for code in ["RSSMRA80A01H501U", "rssmra80a01h501u", "01234567897"]:
         response = api(
