@@ -102,6 +102,8 @@ def run(
                 )
             # Asked before the file is open: an open file's size is measured by seeking it.
             ahead_of_writes = data_import.file.size > ahead.AHEAD_FROM_BYTES
+            if ahead_of_writes:  # a large file: the task worker's or the command's process
+                steady_heap()
             with data_import.file.open("rb") as stream:
                 header, body = read_rows(stream, data_import.filename)
                 mapping, unknown, missing = kind.header_map(header)
@@ -178,7 +180,6 @@ def _rare_collections():
     """The cycle collector runs rarely while an import runs (the reading process, forked
     inside, too); as before once the process's last run ends (runs in threads of one
     process overlap: the first sets the thresholds, the last puts them back)."""
-    steady_heap()
     with _running_lock:
         if not _running["runs"]:
             _running["before"] = gc.get_threshold()
@@ -207,6 +208,8 @@ def steady_heap() -> bool:
     run keeps a dictionary of a few hundred thousand name keys that it adds to and takes
     from: each time the dictionary is rebuilt (a 12 MB block), the process grew by as
     much, 36 MB more for 200,000 rows than for 50,000. With the threshold fixed, 2 MB.
+    Asked by runs of large files only (small ones, which the pages run in the web process,
+    leave its allocator as it is); once a process asked, for the rest of its life.
     """
     try:
         libc = ctypes.CDLL(None)

@@ -104,12 +104,16 @@ def test_the_report_is_the_same_whoever_reads_the_file(world, monkeypatch):
     text = _file(1200)
     monkeypatch.setattr(ahead, "AHEAD_FROM_BYTES", len(text.encode()))
     here = _check(world, _upload(world, text, "qui.csv"))
-    forks = []
+    forks, heaps = [], []
     fork = ahead._forked
     monkeypatch.setattr(ahead, "_forked", lambda *a: forks.append(1) or fork(*a))
+    monkeypatch.setattr(services, "steady_heap", lambda: heaps.append(1))
+    here_again = _check(world, _upload(world, text, "qui.csv"))
+    assert forks == heaps == []  # a small file: the allocator is left as it is
     monkeypatch.setattr(ahead, "AHEAD_FROM_BYTES", 0)
     forked = _check(world, _upload(world, text, "avanti.csv"))
-    assert forks == [1]  # read by the second process, this time
+    assert forks == heaps == [1]  # read by the second process, this time
+    assert here_again.counts == here.counts
     assert here.rows == forked.rows == 1202
     assert here.counts == forked.counts
     assert here.counts["invalid"] == 4 and here.counts["duplicate"] >= 1

@@ -320,3 +320,9 @@ def test_runs_overlapping_in_one_process_put_the_collector_back_when_the_last_en
     assert gc.get_threshold() == services.RUN_COLLECTION_THRESHOLDS
     second.__exit__(None, None, None)
     assert gc.get_threshold() == before
+
+
+def test_large_blocks_go_back_to_the_system_where_the_c_library_allows():
+    import platform
+
+    assert services.steady_heap() == (platform.libc_ver()[0] == "glibc")
