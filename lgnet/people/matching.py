@@ -203,25 +203,9 @@ class Match:
 
 @lru_cache(maxsize=_CACHED)
 def _token_similarity(a: str, b: str) -> float:
-    """How alike two name words are, 0..1; symmetric (Jaro-Winkler is)."""
-    if a == b:
-        return 1.0
-    ka, kb = skeleton(a), skeleton(b)
-    plain = JaroWinkler.similarity(a, b)
-    # A short skeleton ("al") is shared by unrelated names (Wael, Ali): ask for some
-    # spelling agreement too.
-    if ka and ka == kb and (len(ka) >= 3 or plain >= 0.7):
-        return 0.95
-    for particle in _PARTICLES_LONGEST_FIRST:
-        # "Ben Amor" and "Ben Said" share only the particle: compare what follows it.
-        if a.startswith(particle) and b.startswith(particle):
-            ra, rb = a[len(particle) :], b[len(particle) :]
-            if len(ra) >= 3 and len(rb) >= 3:
-                return _token_similarity(ra, rb)
-    sa, sb = strip_particle(a), strip_particle(b)
-    if (sa, sb) != (a, b) and (sa == sb or skeleton(sa) == skeleton(sb)):
-        return 0.93
-    return max(plain, JaroWinkler.similarity(sa, sb) * 0.97)
+    """How alike two name words are, 0..1; symmetric (Jaro-Winkler is). The rules are
+    ``word_similarity``'s, of the words read here."""
+    return word_similarity(word(a), word(b))
 
 
 _PARTICLES_LONGEST_FIRST = sorted(PARTICLES - {"n"}, key=len, reverse=True)
@@ -376,16 +360,21 @@ def readings(c: Candidate) -> Readings:
 
 
 def word_similarity(x: Word, y: Word) -> float:
-    """``_token_similarity`` of two words read beforehand (the same value)."""
+    """How alike two name words read by ``word`` are, 0..1; symmetric (Jaro-Winkler is).
+    Words read once (a file's rows carry theirs) are compared without reading them again;
+    ``_token_similarity`` is the same of words as text, remembered."""
     a, ka, sa, ksa, pa = x
     b, kb, sb, ksb, pb = y
     if a == b:
         return 1.0
     plain = JaroWinkler.similarity(a, b)
+    # A short skeleton ("al") is shared by unrelated names (Wael, Ali): ask for some
+    # spelling agreement too.
     if ka and ka == kb and (len(ka) >= 3 or plain >= 0.7):
         return 0.95
     if pa and pb:
-        for particle in pa:  # the longest first, as _token_similarity tries them
+        # "Ben Amor" and "Ben Said" share only the particle: compare what follows it.
+        for particle in pa:  # the longest first
             if particle in pb:
                 ra, rb = a[len(particle) :], b[len(particle) :]
                 if len(ra) >= 3 and len(rb) >= 3:
